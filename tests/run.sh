@@ -1,0 +1,84 @@
+#!/bin/sh
+# tests/run.sh - runs every test of tgsig and prints the final "N passed, N failed, N skipped" line.
+# Parts:
+#   1. unit tests (build/t/**), then the same under ASan+UBSan (build-asan/t/**)
+#   2. CLI and golden-output tests (tests/cli/*.sh)
+#   3. the conformance corpus in the simulator (tgsig run: every expect must hold)
+#   4. the conformance corpus against the real kernel (tgsig check), where the machine allows it
+# Set TGS_TEST_QUICK=1 to skip the kernel check and fuzz smoke runs.
+cd "$(dirname "$0")/.." || exit 2
+pass=0; fail=0; skip=0; failed=""
+log=build/test-logs; mkdir -p "$log"
+
+note() { printf '%s\n' "$*"; }
+count() { # name status(0 pass,1 fail,77 skip) [reason]
+    case $2 in
+    0) pass=$((pass+1)) ;;
+    77) skip=$((skip+1)); note "SKIP $1: $3" ;;
+    *) fail=$((fail+1)); failed="$failed $1"; note "FAIL $1" ;;
+    esac
+}
+
+# 1. unit tests: each binary reports T: passed=N failed=M; we count the individual tests.
+for tree in build build-asan; do
+    [ -d $tree/t ] || continue
+    for t in $(find $tree/t -type f -perm -u+x | sort); do
+        name=${t#$tree/t/}
+        out=$log/$(echo "$tree-$name" | tr / _).log
+        if timeout 600 "$t" > "$out" 2>&1; then st=0; else st=$?; fi
+        p=$(sed -n 's/^T: passed=\([0-9]*\) failed=\([0-9]*\)$/\1/p' "$out")
+        f=$(sed -n 's/^T: passed=\([0-9]*\) failed=\([0-9]*\)$/\2/p' "$out")
+        if [ -z "$p" ]; then
+            fail=$((fail+1)); failed="$failed $tree/$name(crashed:$st)"; note "FAIL $tree/$name (no summary, exit $st; see $out)"
+            tail -5 "$out"
+            continue
+        fi
+        pass=$((pass+p)); fail=$((fail+f))
+        if [ "$f" != 0 ] || [ $st != 0 ]; then
+            [ "$f" = 0 ] && { fail=$((fail+1)); }
+            failed="$failed $tree/$name"; note "FAIL $tree/$name: $f failed (see $out)"; grep -B3 '^FAIL' "$out" | head -40
+        else
+            note "ok   $tree/$name: $p tests"
+        fi
+    done
+done
+
+# 2. CLI tests: each script exits 0 (pass), 77 (skip) or other (fail).
+for s in tests/cli/*.sh; do
+    [ -f "$s" ] || continue
+    out=$log/cli_$(basename "$s").log
+    if timeout 900 sh "$s" > "$out" 2>&1; then st=0; else st=$?; fi
+    count "$s" $st "$(tail -1 "$out")"
+    [ $st != 0 ] && [ $st != 77 ] && tail -20 "$out"
+done
+
+# 3+4. the conformance corpus
+if ls tests/conformance/*/*.tgs >/dev/null 2>&1; then
+    out=$log/corpus-sim.log
+    n=0; nf=0
+    for f in tests/conformance/*/*.tgs; do
+        n=$((n+1))
+        if ! timeout 60 ./bin/tgsig run --quiet "$f" >> "$out" 2>&1; then nf=$((nf+1)); failed="$failed $f"; note "FAIL sim $f"; fi
+    done
+    pass=$((pass+n-nf)); fail=$((fail+nf))
+    note "corpus in the simulator: $((n-nf))/$n scenarios hold every expect"
+    if [ -n "$TGS_TEST_QUICK" ]; then
+        skip=$((skip+1)); note "SKIP kernel check: TGS_TEST_QUICK is set"
+    elif [ "$(id -u)" != 0 ] || [ "$(uname -s)" != Linux ]; then
+        skip=$((skip+1)); note "SKIP kernel check: needs root on Linux (for tracefs, credentials and SCHED_FIFO)"
+    else
+        out=$log/corpus-kernel.log
+        if timeout 2400 ./bin/tgsig check --repeat 1 tests/conformance/*/*.tgs > "$out" 2>&1; then
+            kp=$(grep -c ': agree' "$out"); ks=$(grep -c ': skipped' "$out")
+            pass=$((pass+kp)); skip=$((skip+ks)); note "kernel check: $kp agree, $ks skipped (see $out)"
+        else
+            kp=$(grep -c ': agree' "$out"); kd=$(grep -c ': DIFFER' "$out"); ks=$(grep -c ': skipped' "$out")
+            pass=$((pass+kp)); skip=$((skip+ks)); fail=$((fail+kd+1)); failed="$failed kernel-check"
+            note "FAIL kernel check: $kp agree, $kd DIFFER, $ks skipped"; grep -A12 ': DIFFER' "$out" | head -80; tail -3 "$out"
+        fi
+    fi
+fi
+
+[ -n "$failed" ] && note "failed:$failed"
+echo "$pass passed, $fail failed, $skip skipped"
+[ $fail = 0 ]
