@@ -132,11 +132,12 @@ typedef struct tgs_siginfo {
     uint64_t si_addr;           /* faults */
 } tgs_siginfo;
 
-typedef struct tgs_sigaction {
+/* (a struct tag only: the name tgs_sigaction is also the function below) */
+struct tgs_sigaction {
     uint64_t handler;           /* TGS_SIG_DFL, TGS_SIG_IGN or a host cookie (>= 4) */
     unsigned long flags;        /* TGS_SA_* */
     tgs_sigset mask;
-} tgs_sigaction;
+};
 
 typedef struct tgs_stack {
     uint64_t ss_sp;
@@ -258,8 +259,8 @@ int tgs_force_fault(tgs_world *w, tgs_pid self, int sig, int code, uint64_t addr
 /* ---- masks, actions, stacks --------------------------------------------------------------- */
 int tgs_sigprocmask(tgs_world *w, tgs_pid self, int how, const tgs_sigset *set, tgs_sigset *old,
                     size_t sigsetsize);
-int tgs_sigaction(tgs_world *w, tgs_pid self, int sig, const tgs_sigaction *act,
-                  tgs_sigaction *old, size_t sigsetsize);
+int tgs_sigaction(tgs_world *w, tgs_pid self, int sig, const struct tgs_sigaction *act,
+                  struct tgs_sigaction *old, size_t sigsetsize);
 int tgs_sigpending(tgs_world *w, tgs_pid self, tgs_sigset *set, size_t size);
 int tgs_sigaltstack(tgs_world *w, tgs_pid self, const tgs_stack *ss, tgs_stack *old);
 /* Kernel-internal mask change (kernel threads): no SIGKILL/SIGSTOP stripping. */

@@ -15,10 +15,10 @@ extern int t_ncases;
 extern int t_fail_now;
 
 #define T_MAX 512
-#define TEST(name) static void name(void); \
-    __attribute__((constructor)) static void reg_##name(void) { \
-        if (t_ncases < T_MAX) { t_cases[t_ncases].name = #name; t_cases[t_ncases].fn = name; t_ncases++; } } \
-    static void name(void)
+#define TEST(tname) static void tname(void); \
+    __attribute__((constructor)) static void reg_##tname(void) { \
+        if (t_ncases < T_MAX) { t_cases[t_ncases].name = #tname; t_cases[t_ncases].fn = tname; t_ncases++; } } \
+    static void tname(void)
 
 #define CHECK(c) do { if (!(c)) { printf("  %s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #c); t_fail_now = 1; } } while (0)
 #define CHECK_EQ(a, b) do { long long _a = (long long)(a), _b = (long long)(b); if (_a != _b) { \

@@ -24,6 +24,9 @@ enum obs_kind {
     OBS_PROC_END,   /* end of run, per process: other = proc, value = how (obs_end), code = exit
                        code or signal */
     OBS_THREAD_END  /* end of run, per thread: thread, state letter in code ('R','S','T','Z','X') */
+    /* PROC_END / THREAD_END may also be emitted as snapshots after any step (step = that step):
+       obs_eval uses the latest one before an expectation, obs_compare the last one of each. An
+       expectation after the last step sees every event, whatever its step. */
 };
 
 enum obs_end { OBS_END_ALIVE, OBS_END_EXITED, OBS_END_KILLED, OBS_END_DUMPED, OBS_END_STOPPED };
@@ -82,6 +85,13 @@ int obs_eval(const sc_file *f, const tgs_obs *o, const sc_expect *e, char *why, 
  * (outlen bytes, truncated with "..." if longer) and returns the number of differences. Only
  * what both sides observed is compared (caps). */
 int obs_compare(const sc_file *f, const tgs_obs *model, const tgs_obs *kernel, char *out, size_t outlen);
+
+/* obs_compare, except that differences about the subjects of expectations with `or`
+ * alternatives (the threads and processes the file says the kernel may choose among) are not
+ * printed or counted as differences; they are counted in *allowed (may be NULL). Used by
+ * `tgsig check` for model-vs-kernel and kernel-vs-kernel (flakiness) comparisons. */
+int obs_compare_allowing(const sc_file *f, const tgs_obs *a, const tgs_obs *b, int *allowed,
+                         char *out, size_t outlen);
 
 /* One event as a normalised text line (names, no pids): used by the comparator, --format jsonl
  * and tests. */

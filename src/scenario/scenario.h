@@ -26,7 +26,7 @@ typedef struct sc_thread {
     int prio;                  /* 1..99 for fifo/rr, 0 for other */
     int nice;                  /* -20..19 */
     int cpu;                   /* -1 = any */
-    int created_by_step;       /* -1 = world; else index of the clone/fork/exec step */
+    int created_by_step;       /* -1 = world; else index of the clone/fork step (exec keeps entries) */
     sc_loc loc;
 } sc_thread;
 
@@ -60,8 +60,8 @@ enum sc_target_kind {
 };
 typedef struct sc_target {
     int kind;                  /* enum sc_target_kind */
-    int proc;                  /* SC_T_PROC / SC_T_PGRP */
-    int thread;                /* SC_T_THREAD */
+    int proc;                  /* SC_T_PROC / SC_T_PGRP; for SC_T_THREAD the thread's process; else -1 */
+    int thread;                /* SC_T_THREAD, else -1 */
     long raw;                  /* SC_T_RAW */
 } sc_target;
 
@@ -96,6 +96,7 @@ typedef struct sc_action {
     int kind;                  /* enum sc_action_kind */
     sc_loc loc;
     int sig;                   /* signal, or raw number for sends with `raw` */
+    int raw;                   /* `raw` given: sig may be any int (sends, sigaction) */
     uint64_t set;              /* SET argument */
     sc_target target;
     int how;                   /* sigprocmask: enum sc_how, or raw how if how_raw */
@@ -150,16 +151,19 @@ enum sc_cond_kind {
 typedef struct sc_cond {
     int kind;                  /* enum sc_cond_kind */
     int proc;                  /* subject process */
-    int thread;                /* subject thread, -1 = the process; -2 = PROC.* */
+    int thread;                /* subject thread, -1 = the process; -2 = PROC.*. Thread conditions
+                                  (state, handled, ..., waited) never get -1: a bare PROC subject
+                                  is stored as its leader thread. exit-order: proc = thread = -1 */
     int sig;                   /* SIG argument (0 = any for `stopped`) */
-    long num;                  /* exit code, times (-1 = any), value, code */
+    long num;                  /* exit code, times (-1 = any number >= 1), value, code */
     int num_set;
     uint64_t set;              /* handler-mask */
     char state;                /* SC_C_STATE letter */
     char field[16];            /* SC_C_FIELD name */
     char text[40];             /* SC_C_FIELD value */
     int other_proc;            /* handler-pid / waited child; -1 = 0 */
-    int wait_kind;             /* SC_C_WAITED: 'e' exited, 'k' killed, 's' stopped, 'c' continued */
+    int wait_kind;             /* SC_C_WAITED: 'e' exited, 'k' killed, 'd' dumped, 's' stopped,
+                                  'c' continued */
     sc_result result;          /* SC_C_RESULT */
     int list_len;              /* handler-order signals or exit-order threads */
     int list[SC_MAX_LIST];
@@ -185,6 +189,9 @@ typedef struct sc_file {
     int cpus;
     int preempt;               /* enum sc_preempt */
     int n_procs, n_threads, n_steps, n_expects, n_status;
+    /* procs/threads include those created by fork/clone steps (created_by_step >= 0); a fork
+     * child's thread `main` follows the threads declared before it, so a process's threads are
+     * not contiguous: select them by sc_thread.proc. */
     sc_proc *procs;
     sc_thread *threads;
     sc_step *steps;
