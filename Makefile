@@ -6,6 +6,7 @@ CFLAGS  ?= -O2 -g
 ALLCFLAGS = $(CSTD) $(WARN) $(CFLAGS) -Iinclude -Isrc
 LDLIBS   = -lpthread
 B        = build
+BIN      = bin
 
 CORE_SRC = $(wildcard src/core/*.c)
 SCEN_SRC = $(wildcard src/scenario/*.c)
@@ -22,7 +23,7 @@ CLI_OBJ  = $(CLI_SRC:%.c=$(B)/%.o)
 TESTS    = $(patsubst src/%.c,$(B)/t/%,$(TEST_SRC))
 
 .PHONY: all demo test unit asan check-corpus bench fuzz lint clean install-deps
-all: bin/tgsig $(TESTS)
+all: $(BIN)/tgsig $(TESTS)
 
 $(B)/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -34,8 +35,8 @@ $(B)/libtgsig.a: $(CORE_OBJ)
 $(B)/libtgstools.a: $(TOOL_OBJ)
 	@rm -f $@; ar rcs $@ $^
 
-bin/tgsig: $(CLI_OBJ) $(B)/libtgstools.a $(B)/libtgsig.a
-	@mkdir -p bin
+$(BIN)/tgsig: $(CLI_OBJ) $(B)/libtgstools.a $(B)/libtgsig.a
+	@mkdir -p $(BIN)
 	$(CC) $(ALLCFLAGS) -o $@ $(CLI_OBJ) $(B)/libtgstools.a $(B)/libtgsig.a $(LDLIBS)
 
 $(B)/t/%: src/%.c $(B)/libtgstools.a $(B)/libtgsig.a $(HDRS)
@@ -47,7 +48,7 @@ demo: bin/tgsig
 
 # The ASan+UBSan build of everything, in its own tree.
 asan:
-	$(MAKE) --no-print-directory B=build-asan CC=clang \
+	$(MAKE) --no-print-directory B=build-asan BIN=build-asan/bin CC=clang \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  LDLIBS="-lpthread -fsanitize=address,undefined" all
 

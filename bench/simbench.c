@@ -1,0 +1,236 @@
+/* simbench.c - the simulator's side of the benchmarks (see simbench.h).
+ *
+ * Scenarios are generated as text in memory and parsed with sc_parse (so every default is the
+ * parser's), then run with sim_run; parsing is never timed. */
+#include "simbench.h"
+#include "bench.h"
+
+#ifndef HAVE_SIM
+void part_sim(void)
+{
+    printf("\n== 7: simulator throughput; 4 through sim_run ==\n");
+    bench_result("7.sim", BR_SKIP, "the simulator (src/sim, sim_run) is not built yet");
+}
+#else
+#include "sim/sim.h"
+#include "scenario/scenario.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct sbuf { char *s; size_t len, cap; };
+
+static void sb_add(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_add(struct sbuf *b, const char *fmt, ...)
+{
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
+        va_end(ap);
+        if (n < 0)
+            return;
+        if (b->s && b->len + (size_t)n < b->cap) {
+            b->len += (size_t)n;
+            return;
+        }
+        size_t nc = (b->cap ? b->cap * 2 : 1 << 16) + (size_t)n;
+        char *p = realloc(b->s, nc);
+        if (!p)
+            abort();
+        b->s = p;
+        b->cap = nc;
+    }
+}
+
+/* The world: shell, and app (child of shell) with n threads t0..t(n-1). */
+static void world(struct sbuf *b, int cpus, int n)
+{
+    sb_add(b, "machine cpus=%d\nprocess shell\nprocess app parent=shell\n", cpus);
+    for (int i = 0; i < n; i++)
+        sb_add(b, "  thread t%d\n", i);
+}
+
+static int parse(struct sbuf *b, sc_file *f, char *why, size_t whylen)
+{
+    memset(f, 0, sizeof *f);
+    return sc_parse("bench.tgs", b->s, b->len, f, why, whylen);
+}
+
+/* Time one sim_run; returns ns or -1. */
+static double run_once(const sc_file *f, FILE *out, int quiet, char *why, size_t whylen)
+{
+    sim_options o;
+    memset(&o, 0, sizeof o);
+    o.format = SIM_FMT_FTRACE;
+    o.seed = 1;
+    o.quiet = quiet;
+    o.max_events = 2000000000L;
+    uint64_t t0 = bench_now_ns();
+    int r = sim_run(f, &o, out, NULL, why, whylen);
+    uint64_t t1 = bench_now_ns();
+    return r == 0 ? (double)(t1 - t0) : -1.0;
+}
+
+static double run_median(const sc_file *f, FILE *out, int quiet, int reps, char *why, size_t whylen)
+{
+    double v[64];
+    if (reps > 64)
+        reps = 64;
+    for (int i = 0; i < reps; i++)
+        if ((v[i] = run_once(f, out, quiet, why, whylen)) < 0)
+            return -1;
+    return bench_median(v, reps);
+}
+
+/* Counting sink: events are the trace lines "comm-tid [cpu] sec.usec: event: ...". */
+struct counter { long lines, events; int at_bol, is_comment; };
+static ssize_t count_write(void *c, const char *buf, size_t n)
+{
+    struct counter *k = c;
+    for (size_t i = 0; i < n; i++) {
+        if (k->at_bol) {
+            k->is_comment = buf[i] == '#' || buf[i] == ' ' || buf[i] == '\n';
+            k->at_bol = 0;
+        }
+        if (buf[i] == '\n') {
+            k->lines++;
+            if (!k->is_comment)
+                k->events++;
+            k->at_bol = 1;
+        }
+    }
+    return (ssize_t)n;
+}
+
+static long count_events(const sc_file *f, char *why, size_t whylen)
+{
+    struct counter k = { 0, 0, 1, 0 };
+    cookie_io_functions_t io = { .read = NULL, .write = count_write, .seek = NULL, .close = NULL };
+    FILE *out = fopencookie(&k, "w", io);
+    if (!out)
+        return -1;
+    double r = run_once(f, out, 0, why, whylen);
+    fclose(out);
+    return r < 0 ? -1 : k.events;
+}
+
+/* 7: a large generated scenario mixing sends, handlers, restarts and job control. */
+static void throughput(void)
+{
+    int threads = 64, rounds = bopt.quick ? 2000 : 20000;
+    struct sbuf b = { 0 };
+    world(&b, 4, threads);
+    sb_add(&b, "app.t0: sigaction SIGUSR1 handler flags=SA_RESTART\n");
+    sb_add(&b, "app.t0: sigaction SIGRTMIN+1 handler flags=SA_RESTART|SA_SIGINFO\n");
+    sb_add(&b, "app.*: read\n");
+    for (int r = 0; r < rounds; r++) {
+        sb_add(&b, "shell: kill app SIGUSR1\n");
+        sb_add(&b, "shell: tkill app.t%d SIGUSR1\n", (r * 7) % threads);
+        sb_add(&b, "shell: sigqueue app SIGRTMIN+1 value=%d\n", r);
+        if (r % 16 == 15)
+            sb_add(&b, "shell: kill app SIGSTOP\nshell: kill app SIGCONT\n");
+    }
+    sc_file f;
+    char why[512];
+    if (parse(&b, &f, why, sizeof why) != 0) {
+        bench_result("7.sim.throughput", BR_ERROR, "generated scenario does not parse: %s", why);
+        free(b.s);
+        return;
+    }
+    free(b.s);
+    long ev = count_events(&f, why, sizeof why);
+    FILE *devnull = fopen("/dev/null", "w");
+    int reps = bopt.quick ? 3 : 5;
+    double off = ev > 0 ? run_median(&f, NULL, 1, reps, why, sizeof why) : -1;
+    double on = ev > 0 && devnull ? run_median(&f, devnull, 0, reps, why, sizeof why) : -1;
+    if (devnull)
+        fclose(devnull);
+    if (ev <= 0 || off < 0 || on < 0) {
+        bench_result("7.sim.throughput", BR_ERROR, "sim_run failed: %s", why);
+    } else {
+        double roff = ev / (off / 1e9), ron = ev / (on / 1e9);
+        bench_note("scenario: %d threads, %d steps, %ld trace events per run", threads, f.n_steps, ev);
+        bench_result("7.sim.events/s.trace-off", roff >= 10e6 ? BR_PASS : BR_SHORT,
+                     "model=%.2fM/s  target>=10M/s", roff / 1e6);
+        bench_result("7.sim.events/s.ftrace>null", ron >= 2e6 ? BR_PASS : BR_SHORT,
+                     "model=%.2fM/s  target>=2M/s", ron / 1e6);
+    }
+    sc_free(&f);
+}
+
+/* 4 through sim_run: setup-only run subtracted from runs with R stop/continue cycles or an exit. */
+static void group(void)
+{
+    int ns[3] = { 100, 1000, 10000 };
+    for (int i = 0; i < 3; i++) {
+        int n = ns[i];
+        if (bopt.quick && n > 1000)
+            continue;
+        int cycles = n >= 10000 ? 5 : 20, reps = n >= 10000 ? 3 : 5;
+        struct sbuf a = { 0 }, s = { 0 }, e = { 0 };
+        world(&a, 2, n);
+        world(&s, 2, n);
+        world(&e, 2, n);
+        sb_add(&a, "shell: settle\n");
+        for (int c = 0; c < cycles; c++)
+            sb_add(&s, "shell: kill app SIGSTOP\nshell: wait app opts=WUNTRACED\n"
+                       "shell: kill app SIGCONT\nshell: wait app opts=WCONTINUED\n");
+        sb_add(&e, "shell: kill app SIGTERM\nshell: wait app\n");
+        sc_file fa, fs, fe;
+        char why[512], name[64];
+        memset(&fa, 0, sizeof fa);
+        memset(&fs, 0, sizeof fs);
+        memset(&fe, 0, sizeof fe);
+        snprintf(name, sizeof name, "4.sim.group.N=%d", n);
+        int ok = parse(&a, &fa, why, sizeof why) == 0 && parse(&s, &fs, why, sizeof why) == 0 &&
+                 parse(&e, &fe, why, sizeof why) == 0;
+        free(a.s);
+        free(s.s);
+        free(e.s);
+        if (!ok) {
+            bench_result(name, BR_ERROR, "generated scenario does not parse: %s", why);
+            continue;
+        }
+        double ta = run_median(&fa, NULL, 1, reps, why, sizeof why);
+        double ts = ta >= 0 ? run_median(&fs, NULL, 1, reps, why, sizeof why) : -1;
+        double te = ts >= 0 ? run_median(&fe, NULL, 1, reps, why, sizeof why) : -1;
+        struct kgroup_result k;
+        char kwhy[256];
+        if (ta < 0 || ts < 0 || te < 0) {
+            bench_result(name, BR_ERROR, "sim_run: %s", why);
+        } else if (kbench_group(n, n >= 10000 ? 5 : bopt.reps, n >= 10000 ? 3 : 5, &k, kwhy,
+                                sizeof kwhy) != 0) {
+            bench_result(name, BR_SKIP, "kernel: %s", kwhy);
+        } else {
+            double sc = (ts - ta) / cycles, ex = te - ta, ksc = k.stop_ns + k.cont_ns;
+            char x[32], y[32], z[32];
+            if (sc <= 0 || ex <= 0) {
+                bench_result(name, BR_ERROR, "the setup run's noise exceeds the measured work");
+                goto next;
+            }
+            bench_note("N=%d: sim_run of the setup alone %s", n, bench_fmt_ns(ta, z));
+            snprintf(name, sizeof name, "4.sim.stop+cont.N=%d", n);
+            bench_result(name, ksc / sc >= 50 ? BR_PASS : BR_SHORT,
+                         "model=%-9s kernel=%-9s ratio=%.1fx  target>=50x", bench_fmt_ns(sc, x),
+                         bench_fmt_ns(ksc, y), ksc / sc);
+            snprintf(name, sizeof name, "4.sim.exit.N=%d", n);
+            bench_result(name, k.exit_ns / ex >= 50 ? BR_PASS : BR_SHORT,
+                         "model=%-9s kernel=%-9s ratio=%.1fx  target>=50x", bench_fmt_ns(ex, x),
+                         bench_fmt_ns(k.exit_ns, y), k.exit_ns / ex);
+        }
+    next:
+        sc_free(&fa);
+        sc_free(&fs);
+        sc_free(&fe);
+    }
+}
+
+void part_sim(void)
+{
+    printf("\n== 7: simulator throughput; 4 through sim_run (setup run subtracted) ==\n");
+    throughput();
+    group();
+}
+#endif

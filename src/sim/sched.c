@@ -1,0 +1,552 @@
+/* sched.c - CPUs, run queues, wake-up preemption, timers and the settle loop.
+ *
+ * Run queues: one global priority heap for threads that may run anywhere and one per CPU for
+ * threads pinned to it; a CPU runs the better of the two heads. Ordering: SCHED_FIFO/RR by
+ * priority (FIFO order inside a priority; a preempted thread goes back to the head), then
+ * SCHED_OTHER by nice-weighted vruntime. All operations are O(log n). */
+#include "sim/sim_int.h"
+#include <stdlib.h>
+#include <string.h>
+
+/* Kernel weights for nice -20..19 (sched_prio_to_weight). */
+static const int nice_weight[40] = {
+    88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916,
+    9548, 7620, 6100, 4904, 3906, 3121, 2501, 1991, 1586, 1277,
+    1024, 820, 655, 526, 423, 335, 272, 215, 172, 137,
+    110, 87, 70, 56, 45, 36, 29, 23, 18, 15
+};
+
+uint64_t sim_rand(sim *s)
+{
+    uint64_t x = s->rng;        /* xorshift64* */
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    s->rng = x;
+    return x * 0x2545F4914F6CDD1DULL;
+}
+
+static int rank(const sim_thread *t)
+{
+    return t->policy == SC_POLICY_OTHER ? 100 : 99 - t->prio;
+}
+
+/* The kernel's prio as sched tracepoints print it. */
+int sim_kprio(const sim_thread *t)
+{
+    return t->policy == SC_POLICY_OTHER ? 120 + t->nice : 99 - t->prio;
+}
+
+static int t_less(const sim_thread *a, const sim_thread *b)
+{
+    int ra = rank(a), rb = rank(b);
+    if (ra != rb)
+        return ra < rb;
+    if (ra == 100 && a->vruntime != b->vruntime)
+        return a->vruntime < b->vruntime;
+    return a->seq < b->seq;
+}
+
+/* Would `a` preempt the running `b`? */
+static int beats(const sim_thread *a, const sim_thread *b)
+{
+    int ra = rank(a), rb = rank(b);
+    if (ra != rb)
+        return ra < rb;
+    if (ra == 100)
+        return a->vruntime + SIM_COST_NS * 4 < b->vruntime;
+    return 0;
+}
+
+/* ---- heap -------------------------------------------------------------------------------- */
+void sim_heap_init(sim_heap *h, int cap)
+{
+    h->n = 0;
+    h->cap = cap > 16 ? cap : 16;
+    h->a = malloc(sizeof(int) * (size_t)h->cap);
+    if (!h->a)
+        h->cap = 0;
+}
+
+void sim_heap_free(sim_heap *h)
+{
+    free(h->a);
+    h->a = NULL;
+    h->n = h->cap = 0;
+}
+
+static void h_set(sim *s, sim_heap *h, int i, int t)
+{
+    h->a[i] = t;
+    s->th[t].heap_pos = i;
+}
+
+static void h_up(sim *s, sim_heap *h, int i)
+{
+    int t = h->a[i];
+    while (i > 0) {
+        int p = (i - 1) / 2;
+        if (!t_less(&s->th[t], &s->th[h->a[p]]))
+            break;
+        h_set(s, h, i, h->a[p]);
+        i = p;
+    }
+    h_set(s, h, i, t);
+}
+
+static void h_down(sim *s, sim_heap *h, int i)
+{
+    int t = h->a[i];
+    for (;;) {
+        int c = 2 * i + 1;
+        if (c >= h->n)
+            break;
+        if (c + 1 < h->n && t_less(&s->th[h->a[c + 1]], &s->th[h->a[c]]))
+            c++;
+        if (!t_less(&s->th[h->a[c]], &s->th[t]))
+            break;
+        h_set(s, h, i, h->a[c]);
+        i = c;
+    }
+    h_set(s, h, i, t);
+}
+
+static int h_push(sim *s, sim_heap *h, int t)
+{
+    if (h->n == h->cap) {
+        int ncap = h->cap ? h->cap * 2 : 16;
+        int *na = realloc(h->a, sizeof(int) * (size_t)ncap);
+        if (!na)
+            return -1;
+        h->a = na;
+        h->cap = ncap;
+    }
+    h->a[h->n++] = t;
+    h_up(s, h, h->n - 1);
+    return 0;
+}
+
+static void h_remove(sim *s, sim_heap *h, int i)
+{
+    int last = h->a[--h->n];
+    if (i == h->n)
+        return;
+    h_set(s, h, i, last);
+    h_up(s, h, i);
+    h_down(s, h, s->th[last].heap_pos);
+}
+
+static sim_heap *rq_of(sim *s, int q)
+{
+    return q == s->ncpu ? &s->global : &s->cpus[q].pinned;
+}
+
+static void rq_add(sim *s, int t, int head)
+{
+    sim_thread *th = &s->th[t];
+    int q = th->cpu_aff >= 0 && th->cpu_aff < s->ncpu ? th->cpu_aff : s->ncpu;
+    th->seq = head ? --s->seq_head : ++s->seq_tail;
+    th->rq = q;
+    if (h_push(s, rq_of(s, q), t) < 0) {
+        th->rq = -1;
+        sim_fail(s, "out of memory in the run queue");
+    }
+}
+
+static void rq_del(sim *s, int t)
+{
+    sim_thread *th = &s->th[t];
+    if (th->rq < 0)
+        return;
+    h_remove(s, rq_of(s, th->rq), th->heap_pos);
+    th->rq = -1;
+}
+
+/* The best queued thread CPU c may run, -1 if none. */
+static int rq_best(sim *s, int c)
+{
+    sim_heap *p = &s->cpus[c].pinned, *g = &s->global;
+    int a = p->n ? p->a[0] : -1, b = g->n ? g->a[0] : -1;
+    if (a < 0)
+        return b;
+    if (b < 0)
+        return a;
+    return t_less(&s->th[b], &s->th[a]) ? b : a;
+}
+
+static int wants_cpu(const sim_thread *th)
+{
+    return th->state == TS_RUN || th->state == TS_SPIN;
+}
+
+/* ---- state changes and wake-ups ---------------------------------------------------------- */
+static int cpu_allowed(const sim_thread *th, int c)
+{
+    return th->cpu_aff < 0 || th->cpu_aff == c;
+}
+
+/* Which CPU should notice that t became runnable (wake-up preemption)? */
+static void resched_target(sim *s, int t)
+{
+    sim_thread *th = &s->th[t];
+    int best = -1, nbest = 0;
+    for (int c = 0; c < s->ncpu; c++) {
+        if (!cpu_allowed(th, c))
+            continue;
+        int cur = s->cpus[c].cur;
+        if (cur < 0 || !wants_cpu(&s->th[cur]))
+            return;                 /* an idle CPU will take it */
+    }
+    if (s->preempt != SC_PREEMPT_RT) {
+        int c = th->last_cpu >= 0 && cpu_allowed(th, th->last_cpu) ? th->last_cpu
+              : cpu_allowed(th, s->exec_cpu) ? s->exec_cpu : th->cpu_aff;
+        if (c >= 0 && beats(th, &s->th[s->cpus[c].cur]))
+            s->cpus[c].need_resched = 1;
+        return;
+    }
+    for (int c = 0; c < s->ncpu; c++) {       /* rt: push to the lowest-priority CPU */
+        if (!cpu_allowed(th, c) || !beats(th, &s->th[s->cpus[c].cur]))
+            continue;
+        if (best < 0 || t_less(&s->th[s->cpus[best].cur], &s->th[s->cpus[c].cur])) {
+            best = c;
+            nbest = 1;
+        } else if (!t_less(&s->th[s->cpus[c].cur], &s->th[s->cpus[best].cur]) &&
+                   sim_rand(s) % (uint64_t)++nbest == 0) {
+            best = c;
+        }
+    }
+    if (best >= 0)
+        s->cpus[best].need_resched = 1;
+}
+
+void sim_set_state(sim *s, int t, int state, int work)
+{
+    sim_thread *th = &s->th[t];
+    int was = wants_cpu(th);
+    if (th->state == TS_RUN)
+        s->n_ready--;
+    if (state == TS_RUN)
+        s->n_ready++;
+    if (state == TS_SPIN && th->state != TS_SPIN)
+        th->spin_since = s->now;
+    th->state = state;
+    th->work = work;
+    if (!wants_cpu(th)) {
+        rq_del(s, t);
+        return;
+    }
+    if (was || th->cpu >= 0 || th->rq >= 0)
+        return;
+    if (th->policy == SC_POLICY_OTHER && th->vruntime < s->min_vr)
+        th->vruntime = s->min_vr;
+    rq_add(s, t, 0);
+    resched_target(s, t);
+}
+
+/* ops->wake: t must get kernel time (tgs_run) soon. */
+void sim_wake(sim *s, int t)
+{
+    sim_thread *th = &s->th[t];
+    switch (th->state) {
+    case TS_SLEEP: case TS_STOPPED: case TS_IDLE: case TS_SPIN:
+        th->need_run = 1;
+        sim_set_state(s, t, TS_RUN, W_RUN);
+        out_wakeup(s, t, th->cpu >= 0 ? th->cpu : th->cpu_aff >= 0 ? th->cpu_aff
+                   : th->last_cpu >= 0 ? th->last_cpu : 0);
+        break;
+    case TS_RUN:
+        th->need_run = 1;
+        break;
+    default:
+        break;
+    }
+}
+
+/* ---- timers ------------------------------------------------------------------------------ */
+static int timer_less(const sim_timer *a, const sim_timer *b)
+{
+    return a->deadline != b->deadline ? a->deadline < b->deadline : a->seq < b->seq;
+}
+
+static void timer_push(sim *s, sim_timer tm)
+{
+    if (s->ntimers == s->cap_timers) {
+        int ncap = s->cap_timers ? s->cap_timers * 2 : 64;
+        sim_timer *n = realloc(s->timers, sizeof(*n) * (size_t)ncap);
+        if (!n) {
+            sim_fail(s, "out of memory for timers");
+            return;
+        }
+        s->timers = n;
+        s->cap_timers = ncap;
+    }
+    int i = s->ntimers++;
+    while (i > 0 && timer_less(&tm, &s->timers[(i - 1) / 2])) {
+        s->timers[i] = s->timers[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    s->timers[i] = tm;
+}
+
+static void timer_pop(sim *s)
+{
+    sim_timer last = s->timers[--s->ntimers];
+    int i = 0, n = s->ntimers;
+    for (;;) {
+        int c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && timer_less(&s->timers[c + 1], &s->timers[c]))
+            c++;
+        if (!timer_less(&s->timers[c], &last))
+            break;
+        s->timers[i] = s->timers[c];
+        i = c;
+    }
+    if (n)
+        s->timers[i] = last;
+}
+
+void sim_timer_arm(sim *s, int t, uint64_t deadline)
+{
+    sim_thread *th = &s->th[t];
+    th->timer_gen++;                    /* invalidates an armed entry */
+    if (th->timer_armed)
+        s->live_timers--;
+    th->timer_armed = deadline != 0;
+    if (!deadline)
+        return;
+    s->live_timers++;
+    sim_timer tm = { deadline, ++s->timer_seq, t, th->timer_gen };
+    timer_push(s, tm);
+}
+
+/* The next valid timer, dropping cancelled entries; NULL if none. */
+static sim_timer *timer_next(sim *s)
+{
+    while (s->ntimers) {
+        sim_timer *tm = &s->timers[0];
+        sim_thread *th = &s->th[tm->thread];
+        if (th->timer_armed && th->timer_gen == tm->gen)
+            return tm;
+        timer_pop(s);
+    }
+    return NULL;
+}
+
+static void timer_fire(sim *s)
+{
+    sim_timer tm = s->timers[0];
+    sim_thread *th = &s->th[tm.thread];
+    timer_pop(s);
+    th->timer_armed = 0;
+    s->live_timers--;
+    if (s->now < tm.deadline)
+        s->now = tm.deadline;
+    s->exec_cpu = th->last_cpu >= 0 ? th->last_cpu : 0;
+    s->exec_thread = -1;
+    if (th->state == TS_DEAD || th->state == TS_NONE)
+        return;
+    tgs_timer_fire(s->w, th->tid);
+    sim_after_call(s, "tgs_timer_fire", tm.thread);
+}
+
+/* ---- CPUs -------------------------------------------------------------------------------- */
+static void cpu_switch(sim *s, int c, int next)
+{
+    sim_cpu *cpu = &s->cpus[c];
+    int prev = cpu->cur;
+    if (prev >= 0) {
+        s->th[prev].cpu = -1;
+        s->th[prev].last_cpu = c;
+    }
+    out_switch(s, c, prev, next);
+    cpu->cur = next;
+    cpu->need_resched = 0;
+    if (cpu->free_at < s->now)
+        cpu->free_at = s->now;
+    cpu->run_since = cpu->free_at;
+    if (next < 0)
+        return;
+    sim_thread *nt = &s->th[next];
+    rq_del(s, next);
+    nt->cpu = c;
+    if (nt->state == TS_SPIN)
+        nt->spin_since = s->now;
+    if (nt->policy == SC_POLICY_OTHER && nt->vruntime > s->min_vr)
+        s->min_vr = nt->vruntime;
+}
+
+/* May the current thread of c be preempted now? */
+static int preemptible(const sim *s, const sim_thread *cur)
+{
+    if (cur->state == TS_SPIN || cur->work != W_RUN)
+        return 1;               /* in user space */
+    return s->preempt != SC_PREEMPT_NONE;
+}
+
+static void cpu_pick(sim *s, int c)
+{
+    sim_cpu *cpu = &s->cpus[c];
+    if (cpu->cur >= 0 && !wants_cpu(&s->th[cpu->cur])) {
+        cpu_switch(s, c, rq_best(s, c));
+        return;
+    }
+    if (cpu->cur < 0) {
+        int next = rq_best(s, c);
+        if (next >= 0)
+            cpu_switch(s, c, next);
+        return;
+    }
+    sim_thread *cur = &s->th[cpu->cur];
+    int best = rq_best(s, c);
+    if (best < 0 || !beats(&s->th[best], cur)) {
+        cpu->need_resched = 0;
+        return;
+    }
+    if ((!cpu->need_resched && cur->state != TS_SPIN) || !preemptible(s, cur))
+        return;
+    int prev = cpu->cur;
+    cpu_switch(s, c, best);
+    rq_add(s, prev, cur->policy != SC_POLICY_OTHER);
+    if (s->preempt == SC_PREEMPT_RT)
+        resched_target(s, prev);
+}
+
+/* When does the spinning current of c have to yield (slice, RT throttling)? */
+static uint64_t spin_event(sim *s, int c)
+{
+    sim_cpu *cpu = &s->cpus[c];
+    if (cpu->cur < 0 || s->th[cpu->cur].state != TS_SPIN)
+        return SIM_NEVER;
+    int best = rq_best(s, c);
+    if (best < 0)
+        return SIM_NEVER;
+    sim_thread *cur = &s->th[cpu->cur], *b = &s->th[best];
+    if (rank(b) == rank(cur) && cur->policy == SC_POLICY_RR)
+        return cur->spin_since + SIM_RR_SLICE_NS;
+    if (rank(b) == rank(cur) && cur->policy == SC_POLICY_OTHER)
+        return cur->spin_since + SIM_OTHER_SLICE_NS;
+    if (cur->policy != SC_POLICY_OTHER && b->policy == SC_POLICY_OTHER && b->state == TS_RUN)
+        return cur->spin_since + SIM_RT_RUNTIME_NS;
+    return SIM_NEVER;
+}
+
+static void spin_yield(sim *s, int c, uint64_t when)
+{
+    int prev = s->cpus[c].cur, next = rq_best(s, c);
+    if (s->now < when)
+        s->now = when;
+    sim_thread *p = &s->th[prev];
+    cpu_switch(s, c, next);
+    rq_add(s, prev, rank(&s->th[next]) != rank(p));
+}
+
+static void run_unit(sim *s, int c)
+{
+    sim_cpu *cpu = &s->cpus[c];
+    int t = cpu->cur;
+    sim_thread *th = &s->th[t];
+    if (s->now < cpu->free_at)
+        s->now = cpu->free_at;
+    cpu->free_at = s->now + SIM_COST_NS;
+    if (th->policy == SC_POLICY_OTHER)
+        th->vruntime += SIM_COST_NS * 1024 / (uint64_t)nice_weight[th->nice + 20];
+    s->exec_cpu = c;
+    s->exec_thread = t;
+    s->last_unit = t;
+    sim_unit(s, t);
+    s->exec_thread = -1;
+}
+
+/* The CPU with work that is free first (ties: PRNG), -1 if none. */
+static int next_cpu(sim *s, uint64_t *when)
+{
+    int best = -1, nties = 0;
+    *when = SIM_NEVER;
+    for (int c = 0; c < s->ncpu; c++) {
+        int cur = s->cpus[c].cur;
+        if (cur < 0 || s->th[cur].state != TS_RUN)
+            continue;
+        uint64_t at = s->cpus[c].free_at > s->now ? s->cpus[c].free_at : s->now;
+        if (at < *when) {
+            *when = at;
+            best = c;
+            nties = 1;
+        } else if (at == *when && sim_rand(s) % (uint64_t)++nties == 0) {
+            best = c;
+        }
+    }
+    return best;
+}
+
+static void starved(sim *s)
+{
+    for (int c = 0; c <= s->ncpu; c++) {
+        sim_heap *h = rq_of(s, c);
+        for (int i = 0; i < h->n; i++) {
+            sim_thread *th = &s->th[h->a[i]];
+            if (th->state != TS_RUN)
+                continue;
+            sim_fail(s, "did not settle: %s is runnable but starved by spinning threads", th->name);
+            return;
+        }
+    }
+    sim_fail(s, "did not settle: runnable threads cannot get a CPU");
+}
+
+static int over_budget(sim *s)
+{
+    if (++s->events <= s->max_events)
+        return 0;
+    const char *who = s->last_unit >= 0 ? s->th[s->last_unit].name : "?";
+    sim_fail(s, "did not settle after %ld events: thread %s keeps running", s->max_events, who);
+    return 1;
+}
+
+/* The next timer that may fire now: due within the settle window, or before the next CPU
+ * work anyway. SIM_NEVER if none. */
+static uint64_t timer_due(sim *s, uint64_t tc)
+{
+    sim_timer *tm = timer_next(s);
+    if (!tm)
+        return SIM_NEVER;
+    uint64_t tt = tm->deadline > s->now ? tm->deadline : s->now;
+    return tm->deadline <= s->settle_limit || (tc != SIM_NEVER && tt <= tc) ? tt : SIM_NEVER;
+}
+
+/* Run until every thread is idle, asleep, stopped, dead or spinning and no timer is due
+ * within the settle window. */
+int sim_settle(sim *s)
+{
+    for (;;) {
+        if (s->failed)
+            return -1;
+        for (int c = 0; c < s->ncpu; c++)
+            cpu_pick(s, c);
+        uint64_t tc, ts = SIM_NEVER;
+        int c = next_cpu(s, &tc), sc = -1;
+        uint64_t tt = timer_due(s, tc);
+        if (s->n_ready == 0 && tt == SIM_NEVER)
+            return 0;
+        for (int k = 0; k < s->ncpu; k++) {
+            uint64_t e = spin_event(s, k);
+            if (e < ts) {
+                ts = e;
+                sc = k;
+            }
+        }
+        if (over_budget(s))
+            return -1;
+        if (tt != SIM_NEVER && tt <= tc && tt <= ts)
+            timer_fire(s);
+        else if (ts != SIM_NEVER && ts < tc)
+            spin_yield(s, sc, ts);
+        else if (c >= 0)
+            run_unit(s, c);
+        else {
+            starved(s);
+            return -1;
+        }
+    }
+}
