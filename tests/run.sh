@@ -54,28 +54,37 @@ done
 
 # 3+4. the conformance corpus
 if ls tests/conformance/*/*.tgs >/dev/null 2>&1; then
-    out=$log/corpus-sim.log
-    n=0; nf=0
+    # ids listed with a reason under "Model vs kernel" in divergences.md: known divergences
+    known=$(sed -n '/^## Model vs kernel/,/^## /p' tests/conformance/divergences.md | sed -n 's/^- \([a-z0-9-]*\):.*/\1/p')
+    out=$log/corpus-sim.log; : > "$out"
+    n=0; nf=0; nk=0
     for f in tests/conformance/*/*.tgs; do
         n=$((n+1))
-        if ! timeout 60 ./bin/tgsig run --quiet "$f" >> "$out" 2>&1; then nf=$((nf+1)); failed="$failed $f"; note "FAIL sim $f"; fi
+        if ! timeout 60 ./bin/tgsig run --quiet "$f" >> "$out" 2>&1; then
+            id=$(basename "$f" | sed 's/_.*//')
+            if printf '%s\n' $known | grep -qx "$id"; then nk=$((nk+1)); note "KNOWN divergence (sim) $f"
+            else nf=$((nf+1)); failed="$failed $f"; note "FAIL sim $f"; fi
+        fi
     done
-    pass=$((pass+n-nf)); fail=$((fail+nf))
-    note "corpus in the simulator: $((n-nf))/$n scenarios hold every expect"
+    pass=$((pass+n-nf-nk)); fail=$((fail+nf)); skip=$((skip+nk))
+    note "corpus in the simulator: $((n-nf-nk))/$n scenarios hold every expect, $nk known divergences"
     if [ -n "$TGS_TEST_QUICK" ]; then
         skip=$((skip+1)); note "SKIP kernel check: TGS_TEST_QUICK is set"
     elif [ "$(id -u)" != 0 ] || [ "$(uname -s)" != Linux ]; then
         skip=$((skip+1)); note "SKIP kernel check: needs root on Linux (for tracefs, credentials and SCHED_FIFO)"
     else
         out=$log/corpus-kernel.log
-        if timeout 2400 ./bin/tgsig check --repeat 1 tests/conformance/*/*.tgs > "$out" 2>&1; then
-            kp=$(grep -c ': agree' "$out"); ks=$(grep -c ': skipped' "$out")
-            pass=$((pass+kp)); skip=$((skip+ks)); note "kernel check: $kp agree, $ks skipped (see $out)"
-        else
-            kp=$(grep -c ': agree' "$out"); kd=$(grep -c ': DIFFER' "$out"); ks=$(grep -c ': skipped' "$out")
-            pass=$((pass+kp)); skip=$((skip+ks)); fail=$((fail+kd+1)); failed="$failed kernel-check"
-            note "FAIL kernel check: $kp agree, $kd DIFFER, $ks skipped"; grep -A12 ': DIFFER' "$out" | head -80; tail -3 "$out"
-        fi
+        timeout 2400 ./bin/tgsig check --repeat 1 tests/conformance/*/*.tgs examples/*.tgs > "$out" 2>&1
+        # A scenario that does not agree counts as a failure unless divergences.md lists its id,
+        # with a reason, under "Model vs kernel": then it is a known divergence (reported, skipped).
+        kp=$(grep -c ': agree$' "$out"); ks=$(grep -c ': skipped' "$out"); kk=0; kf=0
+        for f in $(grep -E ': (DIFFER|FAILED|FLAKY|error)' "$out" | sed 's/: .*//'); do
+            id=$(basename "$f" | sed 's/_.*//')
+            if printf '%s\n' $known | grep -qx "$id"; then kk=$((kk+1)); note "KNOWN divergence $f (see tests/conformance/divergences.md)"
+            else kf=$((kf+1)); failed="$failed kernel:$f"; note "FAIL kernel check $f"; sed -n "\|^$f: |,/^[^ ]/p" "$out" | head -12; fi
+        done
+        pass=$((pass+kp)); skip=$((skip+ks+kk)); fail=$((fail+kf))
+        note "kernel check: $kp agree, $kf differ, $kk known divergences, $ks skipped (see $out)"
     fi
 fi
 
