@@ -192,9 +192,17 @@ static void settle(fz *f)
     }
 }
 
+static int tracing(void)
+{
+    static int v = -1;
+    if (v < 0) v = getenv("FZ_TRACE") != NULL;
+    return v;
+}
+
 /* After a syscall the caller gets kernel time (then whoever was woken). */
 static void sys(fz *f, tgs_pid self, long r, const char *what)
 {
+    if (tracing()) fprintf(stderr, "fz: %s (self %d) = %ld\n", what, self, r);
     rc(f, r, what);
     if (self > 0) h_wake(f, self);
     settle(f);
@@ -226,6 +234,19 @@ static void fill_info(fz *f, tgs_siginfo *in)
     in->si_value = (int64_t)u32(f);
 }
 
+/* FZ_SKIP_KNOWN=1 in the environment (fuzz/run.sh sets it while fuzzing, not when replaying
+ * fuzz/regress/) steers around bugs already filed, so a long run finds new ones:
+ *  - init-exit: exit/exit_group/exec of the global init's group, or a fault forced on it, frees
+ *    init and later calls use it (fuzz/regress/core/init-*); so does a fatal signal to init's
+ *    group (kill to it, or any send made by init itself)
+ *  - kernel_sigprocmask on a user task lets it block SIGKILL (regress/core/kernel-sigprocmask-*) */
+static int skip_known(void)
+{
+    static int v = -1;
+    if (v < 0) v = getenv("FZ_SKIP_KNOWN") != NULL;
+    return v;
+}
+
 /* ---- operations ---- */
 static void op_create(fz *f, unsigned op)
 {
@@ -245,22 +266,13 @@ static void op_create(fz *f, unsigned op)
     settle(f);
 }
 
-/* FZ_SKIP_KNOWN=1 in the environment (fuzz/run.sh sets it while fuzzing, not when replaying
- * fuzz/regress/) steers around bugs already filed, so a long run finds new ones:
- *  - init-exit: exit/exit_group/exec of the global init frees it (fuzz/regress/core/init-*)
- *  - kernel_sigprocmask on a user task lets it block SIGKILL (regress/core/kernel-sigprocmask-*) */
-static int skip_known(void)
-{
-    static int v = -1;
-    if (v < 0) v = getenv("FZ_SKIP_KNOWN") != NULL;
-    return v;
-}
-
 static void op_life(fz *f, unsigned op)
 {
     tgs_pid self = tid(f);
     int code = (int)u8(f);
-    if (op <= 2 && self == tgs_init_pid(f->w) && skip_known()) return;
+    tgs_task_info ti;
+    if (op <= 2 && skip_known() && tgs_task_info_get(f->w, self, &ti) == 0 && ti.tgid == tgs_init_pid(f->w))
+        return;
     switch (op) {
     case 0: sys(f, self, tgs_exit(f->w, self, code), "exit"); break;
     case 1: sys(f, self, tgs_exit_group(f->w, self, code), "exit_group"); break;
@@ -277,17 +289,35 @@ static tgs_pid kill_target(fz *f)
 {
     unsigned b = u8(f);
     if (b < 160) return tid(f);
-    if (b < 200) return -tid(f);                 /* a process group */
+    if (b < 200) {                               /* a process group */
+        tgs_pid t = tid(f);
+        return t == INT32_MIN ? t : -t;
+    }
     if (b < 220) return -1;
     return 0;
+}
+
+/* known bug: init's group can die from a signal (regress/core/init-group-killed-by-signal-uaf) */
+static int to_init(fz *f, tgs_pid target)
+{
+    tgs_task_info ti;
+    if (!skip_known()) return 0;
+    if (target <= 0) return 1;                   /* groups, -1: may include init */
+    return tgs_task_info_get(f->w, target, &ti) == 0 && ti.tgid == tgs_init_pid(f->w);
 }
 
 static void op_send(fz *f, unsigned op)
 {
     tgs_pid self = tid(f);
     tgs_siginfo in;
+    if (op <= 5 && self == tgs_init_pid(f->w) && skip_known()) return;
     switch (op) {
-    case 0: { tgs_pid p = kill_target(f); sys(f, self, tgs_kill(f->w, self, p, sig(f)), "kill"); break; }
+    case 0: {
+        tgs_pid p = kill_target(f);
+        int sg = sig(f);
+        if (!to_init(f, p)) sys(f, self, tgs_kill(f->w, self, p, sg), "kill");
+        break;
+    }
     case 1: { tgs_pid t = tid(f); sys(f, self, tgs_tkill(f->w, self, t, sig(f)), "tkill"); break; }
     case 2: { tgs_pid g = tid(f), t = tid(f); sys(f, self, tgs_tgkill(f->w, self, g, t, sig(f)), "tgkill"); break; }
     case 3: {
@@ -313,7 +343,14 @@ static void op_send(fz *f, unsigned op)
         break;
     }
     case 6: { int s = sig(f), ty = (int)(u8(f) % 4); sys(f, 0, tgs_send_kernel(f->w, self, s, ty), "send_kernel"); break; }
-    default: { int s = sig(f), c = (int8_t)u8(f); sys(f, self, tgs_force_fault(f->w, self, s, c, u64(f)), "force_fault"); break; }
+    default: {
+        int s = sig(f), c = (int8_t)u8(f);
+        uint64_t addr = u64(f);
+        tgs_task_info ti;
+        if (skip_known() && tgs_task_info_get(f->w, self, &ti) == 0 && ti.tgid == tgs_init_pid(f->w)) break;
+        sys(f, self, tgs_force_fault(f->w, self, s, c, addr), "force_fault");
+        break;
+    }
     }
 }
 

@@ -223,7 +223,32 @@ static void skip_fault(void *ucv)
 #endif
 }
 
-static void record_handler(int idx, int sig, siginfo_t *si)
+static void kr_handler(int sig, siginfo_t *si, void *uc);
+
+/* Frames stacked under this handler's whose handlers have not started yet. When several
+ * signals are delivered on one return to user space, the kernel sets up a frame for each, one
+ * on top of the other, and the top one's handler runs first: the model counts those frames in
+ * the handler depth (the frame depth), while tls_depth only counts handlers that started. On
+ * x86_64 a frame is struct rt_sigframe { pretcode; ucontext; siginfo } at the handler's entry
+ * sp, so the ucontext of the frame below is 8 bytes above the interrupted sp, and a frame
+ * whose handler has not run yet has its interrupted ip at kr_handler's first instruction. */
+static int unstarted_frames(void *ucv)
+{
+#if defined(__x86_64__)
+    const ucontext_t *uc = ucv;
+    int n = 0;
+    while (uc && n < 64 && uc->uc_mcontext.gregs[REG_RIP] == (greg_t)(uintptr_t)kr_handler) {
+        n++;
+        uc = (const ucontext_t *)(uintptr_t)(uc->uc_mcontext.gregs[REG_RSP] + 8);
+    }
+    return n;
+#else
+    (void)ucv;
+    return 0;
+#endif
+}
+
+static void record_handler(int idx, int sig, siginfo_t *si, void *uc)
 {
     uint64_t mask = 0;
     uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
@@ -235,9 +260,11 @@ static void record_handler(int idx, int sig, siginfo_t *si)
     e->other = (si->si_pid == 0 || fault_code_kind(sig, si->si_code)) ? -1
              : kr_proc_of_pid(kr_g, ns_level(idx), si->si_pid);
     if (e->other < 0 && si->si_pid != 0 && !fault_code_kind(sig, si->si_code)) e->other = -2;
-    e->value = si->si_value.sival_int;
+    /* si_value is only meaningful for the queued codes; for the others (SIGCHLD's si_status,
+       a fault's si_addr, ...) the union holds something else: record 0 there. */
+    e->value = si->si_code <= SI_QUEUE && si->si_code >= SI_ASYNCIO ? si->si_value.sival_int : 0;
     e->mask = mask;
-    e->depth = tls_depth;
+    e->depth = tls_depth + unstarted_frames(uc);
     e->altstack = tls_ss_hi > tls_ss_lo && sp >= tls_ss_lo && sp < tls_ss_hi;
     kr_emit_done(e);
 }
@@ -250,7 +277,7 @@ static void kr_handler(int sig, siginfo_t *si, void *uc)
     tls_depth++;
     __atomic_store_n(&s->hdepth, tls_depth, __ATOMIC_SEQ_CST);
     if (tls_depth > 8) kr_set_error("handler nesting deeper than 8 in thread %d", idx);
-    record_handler(idx, sig, si);
+    record_handler(idx, sig, si, uc);
     __atomic_add_fetch(&s->hcount, 1, __ATOMIC_SEQ_CST);
     const sc_action *a = sig > 0 && sig <= 64 ? g_body[sig] : NULL;
     for (int i = 0; a && i < a->body_len && tls_depth <= 8; i++)

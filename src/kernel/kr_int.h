@@ -59,6 +59,12 @@ typedef struct kr_shm {
     int trace_on;
     char trace_dir[200];
     char err[200];
+    /* SigQ baselines (see kr_sup.c, sigq_baselines): the first SigQ number counts the queued
+       entries of the receiver's whole real uid, so readings are made relative to these. */
+    int n_sigq_uid;
+    int sigq_uid[KR_MAXP + 1];
+    long sigq_base[KR_MAXP + 1];        /* -1 = could not be measured */
+    long sigq_probe;                    /* written by the probe child */
     int nev;
     kr_ev ev[KR_MAXEV];
     kr_slot th[KR_MAXT];
@@ -86,7 +92,8 @@ int kr_set_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char kr_thread_state(int tgid, int tid);      /* 0 = gone */
 int kr_stat_field(int tgid, int tid, int field, unsigned long long *v);
 int kr_self_ids(int *tid, int *tgid, int *ns_tid, int *ns_tgid, int *nlev);
-int kr_read_status(int tgid, int tid, obs_status *st, const kr_shm *g);
+int kr_read_status(int tgid, int tid, obs_status *st, const kr_shm *g);   /* SigQ made relative */
+long kr_sigq_base(const kr_shm *g, int uid);
 int kr_proc_of_pid(const kr_shm *g, int level, int pid);   /* -1 none */
 int kr_thread_of_tid(const kr_shm *g, int tid);            /* global tid -> thread, -1 */
 int kr_thread_off_cpu(int tgid, int tid);                  /* wchan: 1 asleep, 0 on a rq */

@@ -120,6 +120,26 @@ static int ppid_proc(const kr_shm *g, long ppid)
     return kr_proc_of_pid(g, 0, (int)ppid);
 }
 
+/* The SigQ baseline measured for real uid `uid` before the run; -1 when there is none. */
+long kr_sigq_base(const kr_shm *g, int uid)
+{
+    for (int i = 0; i < g->n_sigq_uid; i++)
+        if (g->sigq_uid[i] == uid) return g->sigq_base[i];
+    return -1;
+}
+
+/* The thread a Pid/Tgid number of the status of thread `self` (its global tid, 0 = the
+ * process) names. A number equal to self is self: after an exec from a non-leader the thread
+ * that exec'd took the old leader's number, and its own status names it, not the old leader
+ * (kr_thread_of_tid's choice for a process's pid); the model names it the same way. */
+static int status_thread(const kr_shm *g, int n, int self)
+{
+    if (self > 0 && n == self)
+        for (int t = 0; t < g->f.n_threads && t < KR_MAXT; t++)
+            if (g->th[t].registered && !g->th[t].gone && g->th[t].tid == n) return t;
+    return kr_thread_of_tid(g, n);
+}
+
 /* Fill st from /proc/TGID/task/TID/status; -1 if the thread is gone. */
 int kr_read_status(int tgid, int tid, obs_status *st, const kr_shm *g)
 {
@@ -132,12 +152,17 @@ int kr_read_status(int tgid, int tid, obs_status *st, const kr_shm *g)
     if (tgid <= 0 || kr_read_file(path, buf, sizeof buf) <= 0) return -1;
     const char *s = field(buf, "\nState:\t");
     if (s) st->state = *s;
-    st->tgid_thread = kr_thread_of_tid(g, (int)numfield(buf, "\nTgid:\t"));
-    st->pid_thread = kr_thread_of_tid(g, (int)numfield(buf, "\nPid:\t"));
+    st->tgid_thread = status_thread(g, (int)numfield(buf, "\nTgid:\t"), tid);
+    st->pid_thread = status_thread(g, (int)numfield(buf, "\nPid:\t"), tid);
     st->ppid_proc = ppid_proc(g, numfield(buf, "\nPPid:\t"));
     st->threads = (int)numfield(buf, "\nThreads:\t");
     const char *q = field(buf, "\nSigQ:\t");
+    st->sigq = -1;
     if (q) sscanf(q, "%ld/%ld", &st->sigq, &st->sigq_limit);
+    if (st->sigq >= 0) {                /* relative to the uid's baseline, or unknown (-1) */
+        long base = kr_sigq_base(g, (int)numfield(buf, "\nUid:\t"));
+        st->sigq = base < 0 || st->sigq < base ? -1 : st->sigq - base;
+    }
     st->pnd = hexfield(buf, "\nSigPnd:\t");
     st->shd = hexfield(buf, "\nShdPnd:\t");
     st->blk = hexfield(buf, "\nSigBlk:\t");

@@ -193,8 +193,14 @@ static int run_step(int i)
     return 0;
 }
 
+static int sigq_steady(void);
+
 static void record_status(int after)
 {
+    int any = 0;
+    for (int k = 0; k < kr_g->f.n_status; k++) any |= kr_g->f.status[k].after_step == after;
+    if (!any) return;
+    int steady = sigq_steady(), first = kr_g->nev;
     for (int k = 0; k < kr_g->f.n_status; k++) {
         const sc_status *ss = &kr_g->f.status[k];
         if (ss->after_step != after) continue;
@@ -213,6 +219,9 @@ static void record_status(int after)
             kr_emit_done(e);
         }
     }
+    if (steady && sigq_steady()) return;
+    for (int i = first; i < kr_g->nev && i < KR_MAXEV; i++)  /* the uid's count moved meanwhile */
+        if (kr_g->ev[i].e.kind == OBS_STATUS) kr_g->ev[i].e.st.sigq = -1;
 }
 
 /* ---- the world ---- */
@@ -238,6 +247,80 @@ static int build_world(void)
         if (settle(-1) < 0) return -1;
     }
     return settle(-1);
+}
+
+/* ---- SigQ baselines ----
+ *
+ * The first number of /proc/PID/status SigQ is not the process's own count: it is the
+ * RLIMIT_SIGPENDING charge of the task's real uid (its ucounts), i.e. every queued sigqueue
+ * entry of every process of that uid on the machine. For root there is a steady offset (each
+ * POSIX timer of a system daemon pre-charges one sigqueue), which the model, knowing only the
+ * scenario's processes, cannot show. So before the world is built, for each real uid the
+ * scenario uses (the supervisor's own, and every process's `uid=`), a fresh probe child of
+ * that uid with nothing pending reads its SigQ: that is the uid's baseline, and kr_read_status
+ * subtracts it from every reading of a task of that uid. After the run (every scenario process
+ * killed and reaped, so none of its entries are still charged) the baselines are measured
+ * again; if any changed, something outside the run queued or freed entries meanwhile and the
+ * readings cannot be trusted: SigQ is then recorded as unknown (-1) for the whole run, which
+ * obs_compare skips and obs_eval reports as unobservable. The same probe also brackets each
+ * batch of status readings (record_status), for transient changes. */
+
+static long probe_sigq(int uid)
+{
+    char buf[4096];
+    kr_g->sigq_probe = -1;
+    pid_t c = fork();
+    if (c < 0) return -1;
+    if (c == 0) {
+        long v = -1;
+        if ((uid_t)uid == getuid() || syscall(SYS_setresuid, uid, uid, uid) == 0) {
+            const char *q = kr_read_file("/proc/thread-self/status", buf, sizeof buf) > 0
+                          ? strstr(buf, "\nSigQ:\t") : NULL;
+            if (q && sscanf(q + 7, "%ld", &v) != 1) v = -1;
+        }
+        __atomic_store_n(&kr_g->sigq_probe, v, __ATOMIC_SEQ_CST);
+        _exit(0);
+    }
+    int st;
+    while (waitpid(c, &st, 0) < 0 && errno == EINTR) {}
+    return __atomic_load_n(&kr_g->sigq_probe, __ATOMIC_SEQ_CST);
+}
+
+static void add_uid(int uid)
+{
+    for (int i = 0; i < kr_g->n_sigq_uid; i++)
+        if (kr_g->sigq_uid[i] == uid) return;
+    if (kr_g->n_sigq_uid < KR_MAXP + 1) kr_g->sigq_uid[kr_g->n_sigq_uid++] = uid;
+}
+
+static void sigq_baselines(void)
+{
+    add_uid((int)getuid());     /* uid 0 in the file means "the runner's" (kr_finish_world) */
+    for (int p = 0; p < kr_g->f.n_procs && p < KR_MAXP; p++)
+        if (kr_g->f.procs[p].uid) add_uid(kr_g->f.procs[p].uid);
+    for (int i = 0; i < kr_g->n_sigq_uid; i++) kr_g->sigq_base[i] = probe_sigq(kr_g->sigq_uid[i]);
+}
+
+/* 1 if every uid's count is still at its baseline. Probed just before and just after each
+ * batch of status readings: a transient entry elsewhere on the machine (a daemon of the same
+ * uid with a signal pending for a moment) would shift the readings, which are then unknown. */
+static int sigq_steady(void)
+{
+    for (int i = 0; i < kr_g->n_sigq_uid; i++)
+        if (kr_g->sigq_base[i] < 0 || probe_sigq(kr_g->sigq_uid[i]) != kr_g->sigq_base[i]) return 0;
+    return 1;
+}
+
+/* After reap_all: the baselines again; SigQ is unknown for the run if any moved. */
+static void sigq_recheck(void)
+{
+    int moved = 0;
+    for (int i = 0; i < kr_g->n_sigq_uid; i++)
+        if (kr_g->sigq_base[i] < 0 || probe_sigq(kr_g->sigq_uid[i]) != kr_g->sigq_base[i]) moved = 1;
+    if (!moved) return;
+    int n = kr_g->nev < KR_MAXEV ? kr_g->nev : KR_MAXEV;
+    for (int i = 0; i < n; i++)
+        if (kr_g->ev[i].e.kind == OBS_STATUS) kr_g->ev[i].e.st.sigq = -1;
 }
 
 /* ---- the end ---- */
@@ -361,6 +444,7 @@ void kr_supervisor(const kr_options *opt)
     sup_init();
     long long end = kr_now_ns() + 10000000000LL;
     while (!__atomic_load_n(&kr_g->go, __ATOMIC_SEQ_CST) && kr_now_ns() < end) kr_sleep_us(200);
+    sigq_baselines();
     set_step(-1);
     if (build_world() == 0) {
         record_status(0);
@@ -375,5 +459,6 @@ void kr_supervisor(const kr_options *opt)
     if (!kr_g->err[0]) record_end(kr_g->f.n_steps);
     kr_kill_all();
     reap_all();
+    sigq_recheck();
     _exit(0);
 }

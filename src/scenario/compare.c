@@ -115,6 +115,13 @@ static void item_result(const dctx *c, const obs_event *e, char *buf)
     else snprintf(buf, 2 * OBS_NAME, "step %d => %s", e->step, r);
 }
 
+/* si_value means something only for SI_QUEUE, SI_TIMER, SI_MESGQ and SI_ASYNCIO (-1..-4); for
+ * other codes the kernel's union holds e.g. SIGCHLD's si_status, so it is not compared. */
+static int has_value(const obs_event *e)
+{
+    return e->code <= -1 && e->code >= -4;
+}
+
 static void item_handler(const dctx *c, const obs_event *e, char *buf)
 {
     char x[OBS_NAME], m[OBS_NAME];
@@ -122,7 +129,7 @@ static void item_handler(const dctx *c, const obs_event *e, char *buf)
     sb_init(&b, buf, 4 * OBS_NAME);
     sb_printf(&b, "%s code=%s", sc_signame(e->sig), obs__code_name(e->sig, e->code, x));
     if (c->pid_known) sb_printf(&b, " pid=%s", obs__pid_name(c->f, e->other, x));
-    if (e->value) sb_printf(&b, " value=%ld", e->value);
+    if (e->value && has_value(e)) sb_printf(&b, " value=%ld", e->value);
     if (e->mask) sb_printf(&b, " mask=%s", obs__mask_text(e->mask, m));
     sb_printf(&b, " depth=%d", e->depth);
     if (e->altstack) sb_puts(&b, " altstack");
@@ -146,13 +153,29 @@ static void item_generate(const dctx *c, const obs_event *e, char *buf)
     snprintf(buf, 2 * OBS_NAME, "%s res=%d grp=%d", sc_signame(e->sig), e->res, e->grp);
 }
 
-/* Normalisation: what one executor may record and the other need not. */
-static int ignored(const dctx *c, const obs_event *e)
+static int has_event(const tgs_obs *o, int kind, int t, int step)
+{
+    for (int i = 0; i < o->n; i++)
+        if (o->ev[i].kind == kind && o->ev[i].thread == t && o->ev[i].step == step) return 1;
+    return 0;
+}
+
+/* Normalisation: what one executor may record and the other need not. o is the record e
+ * belongs to, other the other side's. */
+static int ignored(const dctx *c, const tgs_obs *o, const tgs_obs *other, const obs_event *e)
 {
     const sc_file *f = c->f;
     if (e->kind == OBS_RESULT && e->step >= 0 && e->step < f->n_steps) {
         int k = f->steps[e->step].act.kind;     /* exit, exit_group and a good exec never return */
-        return (k == SC_A_EXIT || k == SC_A_EXIT_GROUP || k == SC_A_EXEC) && !e->blocked && !e->err;
+        if ((k == SC_A_EXIT || k == SC_A_EXIT_GROUP || k == SC_A_EXEC) && !e->blocked && !e->err)
+            return 1;
+        /* A call that completed but whose thread died on the way back to user space (a fatal
+         * signal it unblocked or raised, a handler that left with exit_group) has a return
+         * value only inside the kernel: the real-kernel runner cannot see it. Taken out when
+         * the thread exited during that same step on this side and the other side has no
+         * result for it; whether and how the thread and process died is compared anyway. */
+        return !e->blocked && has_event(o, OBS_EXIT, e->thread, e->step)
+            && !has_event(other, OBS_RESULT, e->thread, e->step);
     }
     /* trace events about tasks outside the scenario (the runner, init) */
     return (e->kind == OBS_GENERATE || e->kind == OBS_DELIVER) && e->thread < 0;
@@ -161,17 +184,23 @@ static int ignored(const dctx *c, const obs_event *e)
 static void collect(const dctx *c, const tgs_obs *o, int kind, int t, item_fn fn, slist *l)
 {
     char buf[4 * OBS_NAME];
+    const tgs_obs *other = o == c->m ? c->k : c->m;
     for (int i = 0; i < o->n; i++) {
         const obs_event *e = &o->ev[i];
-        if (e->kind != kind || e->thread != t || ignored(c, e)) continue;
+        if (e->kind != kind || e->thread != t || ignored(c, o, other, e)) continue;
         fn(c, e, buf);
         sl_add(l, buf);
     }
 }
 
 /* Whether a core was dumped depends on the machine (RLIMIT_CORE, core_pattern), not on the
- * signal code: a model item that says "dumped" where the kernel's says "killed" (same signal)
- * is taken as the kernel's. The other way round stays a difference. */
+ * signal code, and the kernel runner sets RLIMIT_CORE=0, so the kernel never reports a core.
+ * Until the model honours a per-process RLIMIT_CORE (defaulting to 0), a model item that says
+ * "dumped" where the kernel's says "killed" with the same signal is taken as the kernel's, in
+ * the same way for every place a core shows: a process's end state ("dumped X" / "killed-by
+ * X"), a wait status ("killed X (core dumped)" / "killed X", wait4 and waitid alike) and a
+ * SIGCHLD handler's code (CLD_DUMPED / CLD_KILLED). The other way round stays a difference.
+ * (Checker brief, item 4: drop this leniency once the model has RLIMIT_CORE.) */
 static int relax_core(char *m, const char *k)
 {
     static const char *const from[] = { " (core dumped)", "code=CLD_DUMPED", "dumped " };
@@ -328,10 +357,22 @@ static void exit_order(const dctx *c, const tgs_obs *o, slist *l)
     }
 }
 
+static int asks_exit_order(const sc_file *f)
+{
+    for (int i = 0; i < f->n_expects; i++)
+        for (int j = 0; j < f->expects[i].n_alt; j++)
+            if (f->expects[i].alt[j].kind == SC_C_EXIT_ORDER) return 1;
+    return 0;
+}
+
+/* The global order of thread exits is compared only where the scenario asks for it (an
+ * `exit-order` expectation): elsewhere it depends on scheduling that neither side pins down
+ * (e.g. which of the killed threads the kernel reaps first). Whether each thread exited is
+ * still compared, through the per-thread end states. */
 static void compare_exit_order(dctx *c)
 {
     slist a = { 0 }, b = { 0 };
-    if (!(c->m->caps & c->k->caps & OBS_CAP_EXIT_ORDER)) return;
+    if (!(c->m->caps & c->k->caps & OBS_CAP_EXIT_ORDER) || !asks_exit_order(c->f)) return;
     exit_order(c, c->m, &a);
     exit_order(c, c->k, &b);
     if (sl_first_diff(&a, &b) >= 0 && differ(c, 0)) print_lists(c, "exit", "order", &a, &b);

@@ -556,7 +556,7 @@ static void sh_special(gen *g, int p)
  * interesting things; sometimes any signal. */
 static int send_sig(gen *g, int p)
 {
-    int c[G_NPOOL], n = 0;
+    int c[G_NPOOL] = { 0 }, n = 0;
     for (int i = 0; i < G_NPOOL; i++) {
         int s = g_pool[i];
         if (g->p[p].disp[s] != D_DFL || dfl_class(s) == 'i') c[n++] = s;

@@ -477,9 +477,9 @@ void out_thread_meta(sim *s, int t)
 /* ---- steps, text, begin/end ---------------------------------------------------------------- */
 void out_text(sim *s, const char *text)
 {
-    if (!s->out)
+    if (!s->emit)
         return;
-    if (s->opt.quiet || s->opt.format == SIM_FMT_FTRACE) {
+    if (s->opt.format == SIM_FMT_FTRACE) {
         fprintf(s->out, "%s\n", text);
     } else if (s->opt.format == SIM_FMT_JSONL) {
         fputs("{\"event\":\"text\",\"text\":", s->out);

@@ -39,7 +39,8 @@
  *  - jsonl: the same events as one JSON object per line.
  *  - perfetto: Chrome trace-event JSON for ui.perfetto.dev (one track per thread, a track per
  *    CPU, syscall and handler slices, signal instants and generate->deliver flows).
- *  - quiet: no events, only the summary.
+ *  - quiet: no events or status blocks, only the summary (as text, whatever the format).
+ *    With perfetto (not quiet) the output is only the JSON document, without a summary.
  */
 #ifndef TGS_SIM_H
 #define TGS_SIM_H

@@ -134,6 +134,7 @@ typedef struct sim {
     int n_ready;                /* threads in TS_RUN */
     long events, max_events;
     int check_each_call;
+    long checks;
     int runner, init;           /* thread indexes */
     tgs_pid top_pgid;           /* the group of the top-level processes */
     int failed;

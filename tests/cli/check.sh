@@ -42,4 +42,29 @@ assert "summary" in objs[2]
 print("json ok:", objs[0]["verdict"])
 PY
 [ $jst = $st ] || { echo "FAIL --json exit status $jst differs from $st"; exit 1; }
+
+# An expectation false on both sides: the two runs agree, but the file fails (FAILED), so the
+# exit status is 1 and the summary says ", 1 failed" (when the kernel can be used).
+cat >"$tmp/failed.tgs" <<'TGS'
+process shell
+process app parent=shell
+app.main: raise SIGUSR1
+expect app exited 0
+TGS
+$T check "$tmp/failed.tgs" "$tmp/raise.tgs" >"$tmp/out2" 2>"$tmp/err"; st=$?
+cat "$tmp/out2"
+sum=$(tail -1 "$tmp/out2")
+case $(head -1 "$tmp/out2") in
+"$tmp/failed.tgs: FAILED")
+    [ $st = 1 ] || { echo "FAIL exit status $st with a FAILED scenario, want 1"; exit 1; }
+    echo "$sum" | grep -Eq '^[0-9]+ agree, [0-9]+ differ, [0-9]+ skipped, 1 failed$' \
+        || { echo "FAIL summary line: $sum"; exit 1; } ;;
+"$tmp/failed.tgs: skipped ("*")")
+    [ $st = 0 ] || { echo "FAIL exit status $st with every scenario skipped, want 0"; exit 1; }
+    [ "$sum" = "0 agree, 0 differ, 2 skipped" ] || { echo "FAIL summary line: $sum"; exit 1; } ;;
+*) echo "FAIL unexpected first line: $(head -1 "$tmp/out2")"; exit 1 ;;
+esac
+# the summary never shows zero counts of the optional verdicts
+tail -1 "$tmp/out" | grep -Eq '^[0-9]+ agree, [0-9]+ differ, [0-9]+ skipped((, [1-9][0-9]* (flaky|failed))*)$' \
+    || { echo "FAIL summary line: $(tail -1 "$tmp/out")"; exit 1; }
 echo "check output ok"

@@ -84,11 +84,41 @@ TEST(handler_fields)
     world();
     tgs_obs m, k;
     typical(&m, 0); typical(&k, 0);
+    m.ev[2].code = k.ev[2].code = -1;                  /* SI_QUEUE: si_value is compared */
     k.ev[2].mask = 1ULL << 9;
     k.ev[2].value = 5;
     k.ev[2].altstack = 1;
     CHECK_EQ(obs_compare(&F, &m, &k, out, sizeof out), 1);
-    CHECK_CONTAINS(out, "kernel [SIGUSR1 code=SI_USER pid=shell value=5 mask=SIGUSR1 depth=1 altstack]");
+    CHECK_CONTAINS(out, "kernel [SIGUSR1 code=SI_QUEUE pid=shell value=5 mask=SIGUSR1 depth=1 altstack]");
+    obs_free(&m); obs_free(&k);
+}
+
+TEST(value_only_for_queued_codes)
+{
+    world();
+    tgs_obs m, k;
+    static const long codes[] = { -1, -2, -3, -4 };
+    for (int i = 0; i < 4; i++) {
+        typical(&m, 0); typical(&k, 0);
+        m.ev[2].code = k.ev[2].code = codes[i];
+        m.ev[2].value = 3; k.ev[2].value = 4;
+        CHECK_EQ(obs_compare(&F, &m, &k, out, sizeof out), 1);
+        obs_free(&m); obs_free(&k);
+    }
+    static const long other[] = { 0, -6, 0x80, 1 };     /* SI_USER, SI_TKILL, SI_KERNEL, a fault */
+    for (int i = 0; i < 4; i++) {
+        typical(&m, 0); typical(&k, 0);
+        m.ev[2].code = k.ev[2].code = other[i];
+        m.ev[2].value = 3; k.ev[2].value = 0;
+        CHECK_EQ(obs_compare(&F, &m, &k, out, sizeof out), 0);
+        obs_free(&m); obs_free(&k);
+    }
+    obs_init(&m, 0); obs_init(&k, 0);                   /* SIGCHLD: sival_int overlaps si_status */
+    obs_event *h = handler(&m, 1, SH_MAIN, 17, 1);
+    h->code = 1; h->other = APP; h->value = 0;
+    h = handler(&k, 1, SH_MAIN, 17, 1);
+    h->code = 1; h->other = APP; h->value = 3;
+    CHECK_EQ(obs_compare(&F, &m, &k, out, sizeof out), 0);
     obs_free(&m); obs_free(&k);
 }
 
@@ -203,7 +233,7 @@ TEST(trace_only_when_both_traced)
     obs_free(&m); obs_free(&k);
 }
 
-TEST(exit_order_only_when_both_saw_it)
+TEST(exit_order_only_when_both_saw_it_and_the_file_asks)
 {
     world();
     tgs_obs m, k;
@@ -213,8 +243,15 @@ TEST(exit_order_only_when_both_saw_it)
     k.ev[k.n - 2] = tmp;
     CHECK_EQ(obs_compare(&F, &m, &k, out, sizeof out), 0);
     k.caps = OBS_CAP_EXIT_ORDER;
+    CHECK_EQ(obs_compare(&F, &m, &k, out, sizeof out), 0);   /* no exit-order expectation */
+    sc_cond eo;
+    memset(&eo, 0, sizeof eo);
+    eo.kind = SC_C_EXIT_ORDER; eo.list_len = 2; eo.list[0] = T2; eo.list[1] = T1;
+    sc_expect e = { 4, 1, &eo, { 20, 1 } };
+    F.expects = &e; F.n_expects = 1;
     CHECK_EQ(obs_compare(&F, &m, &k, out, sizeof out), 1);
     CHECK_STR(out, "exit order: model [app.t2, app.t1] kernel [app.t1, app.t2]");
+    F.expects = NULL; F.n_expects = 0;
     obs_free(&m); obs_free(&k);
 }
 
@@ -332,8 +369,8 @@ TEST(sigchld_codes_by_name)
     h = handler(&k, 1, SH_MAIN, 17, 1);
     h->code = 6; h->other = APP; h->value = 18;
     CHECK_EQ(obs_compare(&F, &m, &k, out, sizeof out), 1);
-    CHECK_STR(out, "shell.main handlers: model [SIGCHLD code=CLD_STOPPED pid=app value=19 depth=1] "
-                   "kernel [SIGCHLD code=CLD_CONTINUED pid=app value=18 depth=1]");
+    CHECK_STR(out, "shell.main handlers: model [SIGCHLD code=CLD_STOPPED pid=app depth=1] "
+                   "kernel [SIGCHLD code=CLD_CONTINUED pid=app depth=1]");
     obs_free(&m); obs_free(&k);
 }
 
@@ -421,6 +458,24 @@ TEST(normalised_away)
     obs_free(&m); obs_free(&k);
 }
 
+TEST(result_lost_to_a_death_on_the_way_back)
+{
+    world();
+    tgs_obs m, k;
+    typical(&m, 0); typical(&k, 0);
+    obs_add(&m, OBS_RESULT, 2, T2);                     /* returned 0, then died of a signal */
+    CHECK_EQ(obs_compare(&F, &m, &k, out, sizeof out), 0);   /* T2 exits in step 2 */
+    CHECK_EQ(obs_compare(&F, &k, &m, out, sizeof out), 0);
+    obs_add(&m, OBS_RESULT, 3, T2);                     /* a step after its death: compared */
+    CHECK_EQ(obs_compare(&F, &m, &k, out, sizeof out), 1);
+    obs_free(&m); obs_free(&k);
+    typical(&m, 0); typical(&k, 0);
+    obs_add(&m, OBS_RESULT, 2, T2)->value = 1;          /* both saw a result: compared */
+    obs_add(&k, OBS_RESULT, 2, T2)->value = 2;
+    CHECK_EQ(obs_compare(&F, &m, &k, out, sizeof out), 1);
+    obs_free(&m); obs_free(&k);
+}
+
 TEST(core_dumps_and_unknown_stop_signals)
 {
     world();
@@ -432,8 +487,12 @@ TEST(core_dumps_and_unknown_stop_signals)
     w = obs_add(&k, OBS_WAIT, 3, SH_MAIN); w->other = APP; w->value = 0x0b;
     obs_event *h = handler(&m, 3, SH_MAIN, 17, 1); h->code = 3; h->other = APP;
     h = handler(&k, 3, SH_MAIN, 17, 1); h->code = 2; h->other = APP;
+    w = obs_add(&m, OBS_WAIT, 3, SH_MAIN); w->other = APP; w->code = 3; w->value = 11;  /* waitid */
+    w = obs_add(&k, OBS_WAIT, 3, SH_MAIN); w->other = APP; w->code = 2; w->value = 11;
     CHECK_EQ(obs_compare(&F, &m, &k, out, sizeof out), 0);
     CHECK_EQ(obs_compare(&F, &k, &m, out, sizeof out), 3);   /* the other way round differs */
+    CHECK_CONTAINS(out, "shell.main waits: model [app killed SIGSEGV, app killed SIGSEGV] "
+                        "kernel [app killed SIGSEGV (core dumped), app killed SIGSEGV (core dumped)]");
     CHECK_CONTAINS(out, "app: model killed-by SIGSEGV, kernel dumped SIGSEGV");
     m.ev[4].value = k.ev[4].value = OBS_END_STOPPED;
     m.ev[4].code = 19; k.ev[4].code = 0;

@@ -571,8 +571,8 @@ TEST(ping_pong_never_settles_and_is_bounded)
         "b.main: sigaction SIGUSR1 handler do kill a SIGUSR1\n"
         "a.main: kill b SIGUSR1\n";
     run r;
-    CHECK_EQ(run_text(&r, text, SIM_FMT_FTRACE, 1, 20000), -1);
-    CHECK_CONTAINS(r.err, "step 3 (t.tgs:6): did not settle after 20000 events: thread ");
+    CHECK_EQ(run_text(&r, text, SIM_FMT_FTRACE, 1, 5000), -1);
+    CHECK_CONTAINS(r.err, "step 3 (t.tgs:6): did not settle after 5000 events: thread ");
     CHECK_CONTAINS(r.err, "keeps running");
     CHECK_CONTAINS(r.o.error, "did not settle");
     run_free(&r);
