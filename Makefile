@@ -22,7 +22,7 @@ TOOL_OBJ = $(TOOL_SRC:%.c=$(B)/%.o)
 CLI_OBJ  = $(CLI_SRC:%.c=$(B)/%.o)
 TESTS    = $(patsubst src/%.c,$(B)/t/%,$(TEST_SRC))
 
-.PHONY: all demo test unit asan check-corpus bench fuzz lint clean install-deps
+.PHONY: all demo test unit asan check-corpus bench fuzz lint clean install-deps random-diff
 all: $(BIN)/tgsig $(TESTS)
 
 $(B)/%.o: %.c $(HDRS)
@@ -61,6 +61,11 @@ bench: all
 
 fuzz:
 	./fuzz/run.sh 600
+
+# 50 generated scenarios through tgsig check (root) or tgsig run; not yet part of `make test`:
+# the model and the kernel still disagree on many of them (see the issue notes).
+random-diff: all
+	sh tests/random_diff.sh
 
 lint:
 	./tests/lint.sh

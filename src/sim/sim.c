@@ -250,7 +250,7 @@ static sim *sim_new(const sc_file *f, const sim_options *opt, FILE *out, tgs_obs
     s->step = -1;
     s->ncpu = f->cpus < 1 ? 1 : f->cpus > SIM_MAX_CPUS ? SIM_MAX_CPUS : f->cpus;
     s->preempt = f->preempt;
-    s->max_events = s->opt.max_events > 0 ? s->opt.max_events : 10000000L;
+    s->max_events = s->opt.max_events > 0 ? s->opt.max_events : 2000000L;
     s->rng = s->opt.seed * 0x9E3779B97F4A7C15ULL + 0x1234567ULL;
     if (!s->rng)
         s->rng = 1;

@@ -56,7 +56,7 @@ typedef struct sim_options {
     unsigned long seed;         /* PRNG seed for open choices */
     int explain;                /* add causal chains to the summary */
     int quiet;                  /* no trace, only the summary */
-    long max_events;            /* bound on scheduler events for the whole run; <= 0: 10M */
+    long max_events;            /* bound on scheduler events for the whole run; <= 0: 2M */
 } sim_options;
 
 /* Runs f; writes output to out (may be NULL); fills obs (may be NULL; caps and events are

@@ -6,7 +6,7 @@
 # of src/scenario/gen.c into build/random-diff/ (the same text `tgsig check --random N --seed S`
 # generates), so a disagreement can be read and minimised. Exit 77 with a reason when the
 # generator or the CLI is missing.
-cd "$(dirname "$0")/../.." || exit 2
+cd "$(dirname "$0")/.." || exit 2
 T=./bin/tgsig
 N=${TGS_RANDOM_N:-50}
 SEED=${TGS_RANDOM_SEED:-1}
