@@ -193,14 +193,16 @@ static int run_step(int i)
     return 0;
 }
 
-static int sigq_steady(void);
+static void sigq_counts(long *v);
 
 static void record_status(int after)
 {
     int any = 0;
+    long before[KR_MAXP + 1], now[KR_MAXP + 1];
     for (int k = 0; k < kr_g->f.n_status; k++) any |= kr_g->f.status[k].after_step == after;
     if (!any) return;
-    int steady = sigq_steady(), first = kr_g->nev;
+    sigq_counts(before);
+    int first = kr_g->nev;
     for (int k = 0; k < kr_g->f.n_status; k++) {
         const sc_status *ss = &kr_g->f.status[k];
         if (ss->after_step != after) continue;
@@ -219,7 +221,10 @@ static void record_status(int after)
             kr_emit_done(e);
         }
     }
-    if (steady && sigq_steady()) return;
+    sigq_counts(now);
+    int steady = 1;
+    for (int i = 0; i < kr_g->n_sigq_uid; i++) steady &= before[i] >= 0 && before[i] == now[i];
+    if (steady) return;
     for (int i = first; i < kr_g->nev && i < KR_MAXEV; i++)  /* the uid's count moved meanwhile */
         if (kr_g->ev[i].e.kind == OBS_STATUS) kr_g->ev[i].e.st.sigq = -1;
 }
@@ -301,14 +306,15 @@ static void sigq_baselines(void)
     for (int i = 0; i < kr_g->n_sigq_uid; i++) kr_g->sigq_base[i] = probe_sigq(kr_g->sigq_uid[i]);
 }
 
-/* 1 if every uid's count is still at its baseline. Probed just before and just after each
- * batch of status readings: a transient entry elsewhere on the machine (a daemon of the same
- * uid with a signal pending for a moment) would shift the readings, which are then unknown. */
-static int sigq_steady(void)
+/* Every uid's current count into v[] (the baseline plus the scenario's own entries, which do
+ * not change while a settled world's status is read). Probed just before and just after each
+ * batch of status readings: if the two differ, an entry elsewhere on the machine (a daemon of
+ * the same uid with a signal pending for a moment) came or went meanwhile and the batch's
+ * readings are unknown. */
+static void sigq_counts(long *v)
 {
     for (int i = 0; i < kr_g->n_sigq_uid; i++)
-        if (kr_g->sigq_base[i] < 0 || probe_sigq(kr_g->sigq_uid[i]) != kr_g->sigq_base[i]) return 0;
-    return 1;
+        v[i] = kr_g->sigq_base[i] < 0 ? -1 : probe_sigq(kr_g->sigq_uid[i]);
 }
 
 /* After reap_all: the baselines again; SigQ is unknown for the run if any moved. */
