@@ -1,0 +1,367 @@
+/* internal.h - libtgsig's internal state, named after the kernel's.
+ *
+ * Kernel readers: task = task_struct, signal_struct, sighand_struct, sigpending and sigqueue
+ * keep their kernel names and the fields that matter for signals. Internal functions keep the
+ * kernel function's name (complete_signal, wants_signal, ...); a #define maps each to a
+ * tgs__-prefixed symbol so an embedding kernel's own symbols never clash.
+ *
+ * Ownership of the .c files (two engineers work in parallel):
+ *  signal path (core-A): props.c pending.c send.c select.c dequeue.c deliver.c run.c actions.c
+ *                        waits.c perm.c proc.c trace.c ledger.c check.c
+ *  process path (core-B): world.c task.c fork.c exit.c wait.c jobctl.c exec.c pgrp.c kthread.c
+ * Each declares here the functions the other side calls, in its own section below.
+ */
+#ifndef TGS_CORE_INTERNAL_H
+#define TGS_CORE_INTERNAL_H
+
+#include "tgsig.h"
+#include <stdbool.h>
+
+/* ---- signal numbers and classes (props.c holds the table) --------------------------------- */
+enum {
+    SIGHUP = 1, SIGINT, SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGKILL, SIGUSR1,
+    SIGSEGV, SIGUSR2, SIGPIPE, SIGALRM, SIGTERM, SIGSTKFLT, SIGCHLD, SIGCONT, SIGSTOP, SIGTSTP,
+    SIGTTIN, SIGTTOU, SIGURG, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGWINCH, SIGIO, SIGPWR, SIGSYS
+};
+#define K_SIGRTMIN 32
+#define K_NSIG 64
+
+enum sig_default {              /* default action class */
+    SIGDFL_TERM, SIGDFL_CORE, SIGDFL_STOP, SIGDFL_IGN, SIGDFL_CONT
+};
+struct sig_props {
+    const char *name;
+    unsigned char dfl;          /* enum sig_default */
+    unsigned char kernel_only;  /* SIGKILL, SIGSTOP */
+    unsigned char synchronous;  /* in SYNCHRONOUS_MASK */
+};
+extern const struct sig_props sig_props_table[K_NSIG + 1];   /* const: not mutable state */
+
+#define sigmask(sig) (1ULL << ((sig) - 1))
+#define SIG_KERNEL_ONLY_MASK (sigmask(SIGKILL) | sigmask(SIGSTOP))
+#define SIG_KERNEL_STOP_MASK (sigmask(SIGSTOP) | sigmask(SIGTSTP) | sigmask(SIGTTIN) | sigmask(SIGTTOU))
+#define SIG_KERNEL_IGNORE_MASK (sigmask(SIGCHLD) | sigmask(SIGCONT) | sigmask(SIGURG) | sigmask(SIGWINCH))
+#define SIG_KERNEL_COREDUMP_MASK (sigmask(SIGQUIT) | sigmask(SIGILL) | sigmask(SIGTRAP) | sigmask(SIGABRT) | \
+    sigmask(SIGBUS) | sigmask(SIGFPE) | sigmask(SIGSEGV) | sigmask(SIGXCPU) | sigmask(SIGXFSZ) | sigmask(SIGSYS))
+#define SYNCHRONOUS_MASK (sigmask(SIGSEGV) | sigmask(SIGBUS) | sigmask(SIGILL) | sigmask(SIGTRAP) | \
+    sigmask(SIGFPE) | sigmask(SIGSYS))
+static inline bool valid_signal(int sig) { return sig >= 1 && sig <= K_NSIG; }
+static inline bool sig_in(int sig, uint64_t mask) { return sig < K_SIGRTMIN && (mask & sigmask(sig)); }
+#define sig_kernel_only(s) sig_in(s, SIG_KERNEL_ONLY_MASK)
+#define sig_kernel_stop(s) sig_in(s, SIG_KERNEL_STOP_MASK)
+#define sig_kernel_ignore(s) sig_in(s, SIG_KERNEL_IGNORE_MASK)
+#define sig_kernel_coredump(s) sig_in(s, SIG_KERNEL_COREDUMP_MASK)
+
+/* ---- pending queues ------------------------------------------------------------------------ */
+struct tgs_user;                 /* per-uid queued-signal count (ucounts) */
+
+struct sigqueue {
+    struct sigqueue *next;       /* FIFO order within the sigpending */
+    tgs_siginfo info;
+    struct tgs_user *user;       /* charged user; NULL if not charged */
+    tgs_pid sender;              /* sending tid, 0 = kernel (for --explain) */
+};
+
+struct sigpending {
+    tgs_sigset signal;           /* bit set = at least one instance pending */
+    struct sigqueue *head, **tail;
+    /* needed by core-A: signals whose bit (or one entry) is not a ledger instance: SIGKILL bits
+     * set by a zap (sigpending_add_kill), and the signal that took the fatal fast path */
+    tgs_sigset uncounted;
+};
+
+/* ---- sighand_struct ------------------------------------------------------------------------ */
+struct k_sigaction { uint64_t handler; unsigned long flags; tgs_sigset mask; };
+struct sighand_struct {
+    int count;                   /* tasks sharing it (CLONE_SIGHAND) */
+    struct k_sigaction action[K_NSIG];
+};
+
+/* ---- signal_struct flags and jobctl bits (6.x values) --------------------------------------- */
+#define SIGNAL_STOP_STOPPED   0x00000001
+#define SIGNAL_STOP_CONTINUED 0x00000002
+#define SIGNAL_GROUP_EXIT     0x00000004
+#define SIGNAL_CLD_STOPPED    0x00000010
+#define SIGNAL_CLD_CONTINUED  0x00000020
+#define SIGNAL_CLD_MASK       (SIGNAL_CLD_STOPPED | SIGNAL_CLD_CONTINUED)
+#define SIGNAL_UNKILLABLE     0x00000040
+
+#define JOBCTL_STOP_SIGMASK   0xffffu
+#define JOBCTL_STOP_DEQUEUED  (1u << 16)
+#define JOBCTL_STOP_PENDING   (1u << 17)
+#define JOBCTL_STOP_CONSUME   (1u << 18)
+#define JOBCTL_STOPPED        (1u << 26)
+#define JOBCTL_PENDING_MASK   JOBCTL_STOP_PENDING
+
+/* task->flags */
+#define PF_EXITING  0x00000004
+#define PF_SIGNALED 0x00000400
+#define PF_KTHREAD  0x00200000
+
+/* task->state (scheduler state) and task->exit_state */
+enum task_state { TASK_RUNNING, TASK_INTERRUPTIBLE, TASK_KILLABLE, TASK_STOPPED, TASK_DEAD };
+#define EXIT_ZOMBIE 0x20
+#define EXIT_DEAD   0x10
+
+struct pid_namespace {
+    int level;                   /* 0 = the root namespace */
+    struct pid_namespace *parent;
+    struct task *child_reaper;   /* its init */
+    int refs;
+};
+
+struct signal_struct {
+    struct sigpending shared_pending;
+    struct task *curr_target;
+    struct task *thread_head;    /* thread list in creation order; the leader first */
+    struct task *thread_tail;    /* needed by core-B: O(1) append of a new thread */
+    unsigned flags;              /* SIGNAL_* */
+    int group_exit_code;
+    int group_stop_count;
+    struct task *group_exec_task;
+    int notify_count;
+    int nr_threads;              /* threads not yet released (zombie leader counts) */
+    int live;                    /* threads that have not started do_exit */
+    int quick_threads;
+    long rlim_sigpending;
+    tgs_pid pgrp, session;
+    uint32_t uid, euid, suid;    /* credentials (per process in this model) */
+    int cap_kill;
+    int is_child_subreaper, has_child_subreaper;
+    struct pid_namespace *pid_ns;/* namespace of this process's pid */
+    int core_state;              /* a core dump is running */
+    /* needed by core-A: why the group exit started (sender tid, 0 = kernel; the signal) */
+    tgs_pid group_exit_cause_tid;
+    int group_exit_cause_sig;
+};
+
+/* One frame pushed for a handler (setup_rt_frame): what sigreturn restores. */
+struct sigframe {
+    tgs_sigset saved_mask;       /* uc_sigmask */
+    uint64_t saved_sp;
+    uint64_t ss_sp, ss_size;     /* uc_stack */
+    unsigned ss_flags;
+    int sig;
+    long syscall_ret;            /* the interrupted syscall's return value (after restart rules) */
+    int restart_after;           /* 1: the syscall re-executes after sigreturn (SA_RESTART) */
+    /* needed by core-A: what the upcall reports for this frame */
+    uint64_t handler;
+    unsigned long sa_flags;
+    tgs_siginfo info;
+    uint64_t frame_sp;
+    int on_altstack;
+    int announced;               /* reported to the host by tgs_run (HANDLER) */
+};
+#define TGS_MAX_FRAMES 64
+
+/* The syscall a task is in (the model's view of "kernel mode"). */
+enum sys_nr {
+    SYS_NONE, SYS_GENERIC, SYS_PAUSE, SYS_SIGSUSPEND, SYS_SIGTIMEDWAIT, SYS_SIGNALFD_READ,
+    SYS_BLOCK, SYS_NANOSLEEP, SYS_WAIT4, SYS_WAITID, SYS_EXEC, SYS_CLONE, SYS_EXIT
+};
+struct task;
+struct syscall_state {
+    int nr;                      /* enum sys_nr; SYS_NONE = in user space */
+    long ret;                    /* result so far, or -ERESTART* */
+    int done;                    /* result is final (just waiting for exit-to-user) */
+    int asleep;                  /* sleeping inside the syscall */
+    /* re-evaluates a woken sleeping syscall: returns TGS_ASLEEP to sleep again, else result */
+    long (*resume)(struct task *t);
+    /* arguments and out-pointers of the blocking syscalls */
+    tgs_sigset set;
+    tgs_siginfo *info;
+    int *status;
+    int options, idtype;
+    tgs_pid id;
+    int64_t timeout_ns;
+    uint64_t deadline_ns;
+    int timed_out;
+    int restart;                 /* TGS_ERESTART* for SYS_BLOCK */
+    long completion;             /* SYS_BLOCK: host's result */
+    int completed;
+    /* needed by core-A: re-issues the syscall after a restart (NULL = call resume) */
+    long (*reenter)(struct task *t);
+};
+
+struct task {
+    tgs_pid pid;
+    struct tgs_world *world;
+    struct signal_struct *signal;
+    struct sighand_struct *sighand;
+    struct task *group_leader;
+    struct task *thread_next;    /* thread list (NULL-terminated, creation order) */
+    struct task *thread_prev;
+    tgs_sigset blocked, real_blocked, saved_sigmask;
+    int restore_sigmask;
+    struct sigpending pending;
+    unsigned jobctl;
+    unsigned flags;              /* PF_* */
+    int sigpending;              /* TIF_SIGPENDING */
+    int state;                   /* enum task_state */
+    int exit_state;
+    int exit_code;
+    int exit_signal;             /* -1 for threads */
+    int pdeath_signal;
+    struct task *real_parent, *parent;
+    struct task *children;       /* head of this task's children list */
+    struct task *sibling_next, *sibling_prev;
+    uint64_t sas_ss_sp, sas_ss_size;
+    unsigned sas_ss_flags;
+    uint64_t sp;                 /* notional user stack pointer */
+    int depth;                   /* handler frames pushed */
+    struct sigframe frames[TGS_MAX_FRAMES];
+    struct syscall_state sc;
+    int signalfd_open;
+    tgs_sigset signalfd_mask;
+    int signalfd_nonblock;
+    int last_dequeued;
+    tgs_pid last_sender;
+    uint64_t self_exec_id, parent_exec_id;
+    struct task *pgrp_next, *pgrp_prev; /* needed by core-B: processes (leaders) of one pgrp */
+    struct task *free_next;      /* needed by core-B: released while current (freed later) */
+    struct task *vfork_parent;   /* needed by core-B: CLONE_VFORK parent waiting for exec/exit */
+    /* needed by core-A: the syscall state each frame saved (restored by sigreturn), and
+     * "stopped inside get_signal": the next tgs_run continues the get_signal loop */
+    struct syscall_state frame_sc[TGS_MAX_FRAMES];
+    int resume_get_signal;
+};
+
+/* ---- the world ------------------------------------------------------------------------------ */
+struct tgs_user { uint32_t uid; long sigpending; struct tgs_user *next; };
+
+struct tgs_world {
+    tgs_host_ops ops;
+    tgs_config cfg;
+    struct task **pid_table;     /* indexed by pid; NULL = free */
+    int pid_max;
+    tgs_pid last_pid;            /* pid allocator cursor */
+    struct task *init;           /* global init (pid 1) */
+    struct task *kthreadd;
+    struct pid_namespace root_ns;
+    struct tgs_user *users;
+    tgs_ledger ledger;
+    size_t mem_in_use;
+    int alloc_fail_at;           /* test hook: fail the Nth allocation (0 = never) */
+    long alloc_count;
+    /* needed by core-B: */
+    struct task **pgrp_head;     /* processes (leaders) by pgid: for_each_pgrp_member */
+    struct task *deferred_free;  /* tasks released from inside their own do_exit (freed later) */
+    long reparent_steps;         /* children touched by reparenting (tests assert O(1)/child) */
+    int nr_tasks;                /* tasks in the pid table */
+    struct sigqueue *sigqueue_cache; /* needed by core-A: free list of sigqueue entries (pending.c) */
+};
+
+/* ---- tracing and allocation (trace.c / world.c) -------------------------------------------- */
+void *kalloc(struct tgs_world *w, size_t size);          /* zeroed; NULL on failure */
+void kfree(struct tgs_world *w, void *p, size_t size);
+void trace_event(struct tgs_world *w, const tgs_event *ev);
+struct task *find_task_by_pid(struct tgs_world *w, tgs_pid pid);   /* NULL if none/reaped */
+
+/* ==== signal path (core-A) =================================================================== */
+#define send_signal_locked tgs__send_signal_locked
+#define do_send_sig_info tgs__do_send_sig_info
+#define complete_signal tgs__complete_signal
+#define wants_signal tgs__wants_signal
+#define signal_wake_up tgs__signal_wake_up
+#define prepare_signal tgs__prepare_signal
+#define sig_ignored tgs__sig_ignored
+#define flush_sigqueue tgs__flush_sigqueue
+#define flush_sigqueue_mask tgs__flush_sigqueue_mask
+#define recalc_sigpending tgs__recalc_sigpending
+#define dequeue_signal tgs__dequeue_signal
+#define set_current_blocked tgs__set_current_blocked
+#define retarget_shared_pending tgs__retarget_shared_pending
+#define check_kill_permission tgs__check_kill_permission
+#define flush_signal_handlers tgs__flush_signal_handlers
+#define sigpending_init tgs__sigpending_init
+#define ledger_note tgs__ledger_note
+
+enum pid_type { PIDTYPE_PID, PIDTYPE_TGID, PIDTYPE_PGID, PIDTYPE_SID, PIDTYPE_MAX };
+/* Special info pointers, as in the kernel. */
+#define SEND_SIG_NOINFO ((const tgs_siginfo *)0)
+#define SEND_SIG_PRIV   ((const tgs_siginfo *)1)
+
+/* __send_signal_locked + prepare_signal + complete_signal; emits exactly one GENERATE event.
+ * sender = the sending task (NULL = kernel). Returns 0 or -EAGAIN. */
+int send_signal_locked(int sig, const tgs_siginfo *info, struct task *t, int type, struct task *sender);
+/* do_send_sig_info: permission already checked. */
+int do_send_sig_info(int sig, const tgs_siginfo *info, struct task *p, int type, struct task *sender);
+void complete_signal(int sig, struct task *p, int type);
+bool wants_signal(int sig, struct task *p);
+void signal_wake_up(struct task *t, bool fatal);
+void sigpending_init(struct sigpending *q);
+void flush_sigqueue(struct tgs_world *w, struct sigpending *q, int ledger_bucket);
+void flush_sigqueue_mask(struct tgs_world *w, tgs_sigset mask, struct sigpending *q, int ledger_bucket);
+void recalc_sigpending(struct task *t);
+int dequeue_signal(struct task *t, tgs_sigset mask, tgs_siginfo *info);
+void set_current_blocked(struct task *t, tgs_sigset newset);
+void retarget_shared_pending(struct task *t, tgs_sigset which);
+int check_kill_permission(int sig, const tgs_siginfo *info, struct task *t, struct task *sender);
+void flush_signal_handlers(struct task *t, int force_default);  /* exec: caught -> SIG_DFL */
+/* ledger buckets */
+enum { LEDGER_DELIVERED, LEDGER_IGNORED, LEDGER_COALESCED, LEDGER_OVERFLOWED, LEDGER_FLUSHED,
+       LEDGER_DISCARDED };
+void ledger_note(struct tgs_world *w, int bucket, long n);
+#define sigpending_add_kill tgs__sigpending_add_kill
+#define sigqueue_cache_destroy tgs__sigqueue_cache_destroy
+#define sig_fatal tgs__sig_fatal
+/* needed by core-B: a zap (zap_other_threads, de_thread) sets SIGKILL with this, so the bit is
+ * not counted as a generated signal by the ledger. Does not wake. */
+void sigpending_add_kill(struct task *t);
+/* needed by core-B: call at the end of tgs_world_free (frees the sigqueue free list) */
+void sigqueue_cache_destroy(struct tgs_world *w);
+bool sig_fatal(struct task *t, int sig);                 /* SIG_DFL and terminate/core class */
+
+/* ==== process path (core-B) ================================================================== */
+#define do_group_exit tgs__do_group_exit
+#define do_exit tgs__do_exit
+#define zap_other_threads tgs__zap_other_threads
+#define do_signal_stop tgs__do_signal_stop
+#define task_participate_group_stop tgs__task_participate_group_stop
+#define do_notify_parent tgs__do_notify_parent
+#define do_notify_parent_cldstop tgs__do_notify_parent_cldstop
+#define do_jobctl_cld_notify tgs__do_jobctl_cld_notify
+#define is_current_pgrp_orphaned tgs__is_current_pgrp_orphaned
+#define task_alloc tgs__task_alloc
+#define thread_group_empty tgs__thread_group_empty
+#define release_task tgs__release_task
+#define task_clear_jobctl_pending tgs__task_clear_jobctl_pending
+#define task_set_jobctl_pending tgs__task_set_jobctl_pending
+#define kill_orphaned_pgrp tgs__kill_orphaned_pgrp
+#define will_become_orphaned_pgrp tgs__will_become_orphaned_pgrp
+#define syscall_task tgs__syscall_task
+#define wake_up_state tgs__wake_up_state
+#define wake_up_parent tgs__wake_up_parent
+#define check_process_path tgs__check_process_path
+
+void do_group_exit(struct task *t, int exit_code);       /* marks group exit, zaps, then do_exit */
+void do_exit(struct task *t, int code);                  /* the task becomes a zombie or is released */
+int zap_other_threads(struct task *t);                   /* SIGKILL bit + wake in every other thread */
+bool do_signal_stop(struct task *t, int signr);          /* false: the stop was cancelled */
+bool task_participate_group_stop(struct task *t);        /* true: t completed the group stop */
+bool do_notify_parent(struct task *t, int sig);          /* true: auto-reaped */
+void do_notify_parent_cldstop(struct task *t, int why);  /* CLD_STOPPED / CLD_CONTINUED */
+int do_jobctl_cld_notify(struct task *t);                 /* get_signal: pending SIGNAL_CLD_* -> notify; 1 if sent */
+bool is_current_pgrp_orphaned(struct task *t);
+bool thread_group_empty(struct task *t);
+struct task *task_alloc(struct tgs_world *w);            /* zeroed task with a new pid */
+void release_task(struct task *p);                       /* unhash, free; may release a zombie leader */
+void task_clear_jobctl_pending(struct task *t, unsigned mask);   /* STOP_PENDING also clears CONSUME|DEQUEUED */
+bool task_set_jobctl_pending(struct task *t, unsigned mask);     /* false if t is dying */
+void kill_orphaned_pgrp(struct task *tsk, struct task *parent);
+bool will_become_orphaned_pgrp(struct tgs_world *w, tgs_pid pgrp, struct task *ignored);
+/* core-B syscalls: the calling task, or NULL with *err = -ESRCH (no such/dead) or -EBUSY
+ * (stopped or asleep in another syscall). */
+struct task *syscall_task(struct tgs_world *w, tgs_pid self, int *err);
+/* wakes t if its state is in `mask` (bit 1<<TASK_*): state = RUNNING, TGS_EV_WAKE, ops->wake */
+bool wake_up_state(struct task *t, unsigned mask);
+void wake_up_parent(struct task *p, struct task *parent);  /* __wake_up_parent: wake parent's group waiters p satisfies */
+/* needed by core-A's tgs_check: the process path's invariants (thread lists, nr_threads/live,
+ * children lists, pgrp lists, pid table). 0 = fine, -1 with a description in why. */
+int check_process_path(const struct tgs_world *w, char *why, size_t len);
+#define for_each_pgrp_member(w, pgid, p) \
+    for (struct task *p = ((pgid) > 0 && (pgid) <= (w)->pid_max) ? (w)->pgrp_head[pgid] : NULL; p; p = p->pgrp_next)
+
+#define for_each_thread(sig, t) for (struct task *t = (sig)->thread_head; t; t = t->thread_next)
+
+#endif
