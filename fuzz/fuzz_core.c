@@ -234,19 +234,6 @@ static void fill_info(fz *f, tgs_siginfo *in)
     in->si_value = (int64_t)u32(f);
 }
 
-/* FZ_SKIP_KNOWN=1 in the environment (fuzz/run.sh sets it while fuzzing, not when replaying
- * fuzz/regress/) steers around bugs already filed, so a long run finds new ones:
- *  - init-exit: exit/exit_group/exec of the global init's group, or a fault forced on it, frees
- *    init and later calls use it (fuzz/regress/core/init-*); so does a fatal signal to init's
- *    group (kill to it, or any send made by init itself)
- *  - kernel_sigprocmask on a user task lets it block SIGKILL (regress/core/kernel-sigprocmask-*) */
-static int skip_known(void)
-{
-    static int v = -1;
-    if (v < 0) v = getenv("FZ_SKIP_KNOWN") != NULL;
-    return v;
-}
-
 /* ---- operations ---- */
 static void op_create(fz *f, unsigned op)
 {
@@ -270,9 +257,6 @@ static void op_life(fz *f, unsigned op)
 {
     tgs_pid self = tid(f);
     int code = (int)u8(f);
-    tgs_task_info ti;
-    if (op <= 2 && skip_known() && tgs_task_info_get(f->w, self, &ti) == 0 && ti.tgid == tgs_init_pid(f->w))
-        return;
     switch (op) {
     case 0: sys(f, self, tgs_exit(f->w, self, code), "exit"); break;
     case 1: sys(f, self, tgs_exit_group(f->w, self, code), "exit_group"); break;
@@ -297,25 +281,15 @@ static tgs_pid kill_target(fz *f)
     return 0;
 }
 
-/* known bug: init's group can die from a signal (regress/core/init-group-killed-by-signal-uaf) */
-static int to_init(fz *f, tgs_pid target)
-{
-    tgs_task_info ti;
-    if (!skip_known()) return 0;
-    if (target <= 0) return 1;                   /* groups, -1: may include init */
-    return tgs_task_info_get(f->w, target, &ti) == 0 && ti.tgid == tgs_init_pid(f->w);
-}
-
 static void op_send(fz *f, unsigned op)
 {
     tgs_pid self = tid(f);
     tgs_siginfo in;
-    if (op <= 5 && self == tgs_init_pid(f->w) && skip_known()) return;
     switch (op) {
     case 0: {
         tgs_pid p = kill_target(f);
         int sg = sig(f);
-        if (!to_init(f, p)) sys(f, self, tgs_kill(f->w, self, p, sg), "kill");
+        sys(f, self, tgs_kill(f->w, self, p, sg), "kill");
         break;
     }
     case 1: { tgs_pid t = tid(f); sys(f, self, tgs_tkill(f->w, self, t, sig(f)), "tkill"); break; }
@@ -346,8 +320,6 @@ static void op_send(fz *f, unsigned op)
     default: {
         int s = sig(f), c = (int8_t)u8(f);
         uint64_t addr = u64(f);
-        tgs_task_info ti;
-        if (skip_known() && tgs_task_info_get(f->w, self, &ti) == 0 && ti.tgid == tgs_init_pid(f->w)) break;
         sys(f, self, tgs_force_fault(f->w, self, s, c, addr), "force_fault");
         break;
     }
@@ -387,9 +359,7 @@ static void op_mask(fz *f, unsigned op)
         break;
     }
     case 4: {
-        tgs_task_info ti;
         int how = (int)(u8(f) % 4);
-        if (skip_known() && (tgs_task_info_get(f->w, self, &ti) < 0 || !ti.is_kthread)) break;
         sys(f, 0, tgs_kernel_sigprocmask(f->w, self, how, s), "kernel_sigprocmask");
         break;
     }

@@ -90,7 +90,7 @@ for t in $TARGETS; do
     dict=""
     [ -f fuzz/$t.dict ] && dict="-dict=fuzz/$t.dict"
     log=$B/fuzz-$t.log
-    FZ_SKIP_KNOWN=1 $bin fuzz/corpus/$t -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+    $bin fuzz/corpus/$t -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
         -artifact_prefix=fuzz/out/$t/ -print_final_stats=1 $dict > $log 2>&1
     rc=$?
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' $log | tail -1)

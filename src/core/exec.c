@@ -29,6 +29,7 @@ static void take_over_leader(struct task *t, struct task *leader)
     leader->group_leader = t;
     pgrp_link(w, t);
     if (t->signal->pid_ns->child_reaper == leader) t->signal->pid_ns->child_reaper = t;
+    if (w->init == leader) w->init = t;
     t->real_parent = leader->real_parent;
     t->parent = leader->parent;
     t->parent_exec_id = leader->parent_exec_id;

@@ -250,6 +250,7 @@ int tgs_exit(tgs_world *w, tgs_pid self, int code)
     int err;
     struct task *t = syscall_task(w, self, &err);
     if (!t) return err;
+    if (is_global_init(t) && t->signal->live == 1) return -EPERM;  /* the kernel panics */
     do_exit(t, (code & 0xff) << 8);
     return 0;
 }
@@ -260,6 +261,7 @@ int tgs_exit_group(tgs_world *w, tgs_pid self, int code)
     int err;
     struct task *t = syscall_task(w, self, &err);
     if (!t) return err;
+    if (is_global_init(t)) return -EPERM;       /* the kernel panics ("Attempted to kill init!") */
     do_group_exit(t, (code & 0xff) << 8);
     return 0;
 }

@@ -364,4 +364,10 @@ int check_process_path(const struct tgs_world *w, char *why, size_t len);
 
 #define for_each_thread(sig, t) for (struct task *t = (sig)->thread_head; t; t = t->thread_next)
 
+/* is_global_init: t belongs to the root namespace's init group (pid 1) */
+static inline bool is_global_init(const struct task *t)
+{
+    return t->world->init && t->signal == t->world->init->signal;
+}
+
 #endif

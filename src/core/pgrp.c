@@ -1,13 +1,6 @@
 /* pgrp.c - sessions, process groups, orphaned process groups (§10 J5), prctl. */
 #include "procpath.h"
 
-/* is_global_init */
-static bool is_global_init_group(const struct task *t)
-{
-    struct tgs_world *w = t->world;
-    return w->init && t->signal == w->init->signal;
-}
-
 /* will_become_orphaned_pgrp: no member (but `ignored`) has a parent in another pgrp of the
  * same session. */
 bool will_become_orphaned_pgrp(struct tgs_world *w, tgs_pid pgrp, struct task *ignored)
@@ -15,7 +8,7 @@ bool will_become_orphaned_pgrp(struct tgs_world *w, tgs_pid pgrp, struct task *i
     for_each_pgrp_member(w, pgrp, p) {
         struct task *rp = p->real_parent;
         if (p == ignored || (p->exit_state && thread_group_empty(p)) || !rp || !rp->signal ||
-            is_global_init_group(rp))
+            is_global_init(rp))
             continue;
         if (rp->signal->pgrp != pgrp && rp->signal->session == p->signal->session) return false;
     }

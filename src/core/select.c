@@ -93,7 +93,10 @@ void complete_signal_from(int sig, struct task *p, int type, struct task *sender
         }
         signal->curr_target = t;
     }
+    /* An init (SIGNAL_UNKILLABLE) survives a default-fatal signal that a thread left unblocked
+     * takes from the shared queue: measured, not in the source we read (tests/conformance/init) */
     if (sig_fatal(p, sig) && (signal->core_state || !(signal->flags & SIGNAL_GROUP_EXIT)) &&
+        (!(signal->flags & SIGNAL_UNKILLABLE) || sig_kernel_only(sig)) &&
         !(t->real_blocked & sigmask(sig)) && !sig_kernel_coredump(sig)) {
         fatal_fast_path(sig, p, type, sender);
         return;

@@ -395,6 +395,14 @@ int tgs_send_kernel(tgs_world *w, tgs_pid target, int sig, int type)
     return do_send_sig_info(sig, SEND_SIG_PRIV, p, type == TGS_KSEND_PID ? PIDTYPE_PID : PIDTYPE_TGID, NULL);
 }
 
+/* Would force_sig_info_to_task leave sig with its default, fatal action? */
+static bool fault_kills(const struct task *t, int sig)
+{
+    uint64_t h = t->sighand->action[sig - 1].handler;
+    bool dfl = h == TGS_SIG_DFL || h == TGS_SIG_IGN || (t->blocked & sigmask(sig));
+    return dfl && !sig_kernel_ignore(sig) && !sig_kernel_stop(sig);
+}
+
 /* force_sig_info_to_task: unblock and un-ignore, drop init protection, send to t alone */
 int force_sig_info_to_task(struct task *t, const tgs_siginfo *info, int sig, bool sigdfl)
 {
@@ -419,5 +427,6 @@ int tgs_force_fault(tgs_world *w, tgs_pid self, int sig, int code, uint64_t addr
     info.si_signo = sig;
     info.si_code = code;
     info.si_addr = addr;
+    if (is_global_init(t) && fault_kills(t, sig)) return -EPERM;  /* the kernel panics */
     return force_sig_info_to_task(t, &info, sig, false);
 }

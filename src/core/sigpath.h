@@ -40,10 +40,6 @@ static inline bool is_restart_code(long r)
     return r == -TGS_ERESTARTSYS || r == -TGS_ERESTARTNOINTR || r == -TGS_ERESTARTNOHAND ||
            r == -TGS_ERESTART_RESTARTBLOCK;
 }
-static inline bool is_global_init(const struct task *t)
-{
-    return t->world->init && t->signal == t->world->init->signal;
-}
 static inline void emit_ev(struct tgs_world *w, int type, tgs_pid tid, tgs_pid target, int sig, long value, int flag)
 {
     tgs_event e;

@@ -219,14 +219,37 @@ TEST(container_init_threads_take_over_reaping)
 
 TEST(global_init_exit_is_a_panic_not_a_crash)
 {
+    /* The kernel panics when the global init's last thread exits; the model refuses instead. */
     th_host *h = th_new(NULL);
-    tgs_pid a = th_fork(h, 1), b = th_fork(h, a);
-    th_sys(h, 1, tgs_exit(h->w, 1, 0));
-    CHECK_STR(th_status(h, 1, "State"), "Z (zombie)");   /* never reaped: the kernel panics */
+    tgs_pid a = th_fork(h, 1), b = th_fork(h, a), t = 0;
+    CHECK_EQ(th_sys(h, 1, tgs_exit(h->w, 1, 0)), -EPERM);
+    CHECK_EQ(th_sys(h, 1, tgs_exit_group(h->w, 1, 3)), -EPERM);
+    CHECK(th_alive(h, 1));
     CHECK(h->w->init == T(h, 1));
+    th_sys(h, 1, tgs_clone(h->w, 1, TGS_CLONE_THREAD | TGS_CLONE_SIGHAND, -1, &t));
+    CHECK_EQ(th_sys(h, 1, tgs_exit(h->w, 1, 0)), 0);       /* not the last thread: allowed */
+    CHECK_STR(th_status(h, 1, "State"), "Z (zombie)");    /* zombie leader, t lives on */
+    CHECK_EQ(th_sys(h, t, tgs_exit(h->w, t, 0)), -EPERM);
+    CHECK_EQ(th_sys(h, t, tgs_force_fault(h->w, t, SIGSEGV, 1, 0x10)), -EPERM);
     CHECK_EQ(th_info(h, a).ppid, 1);
     th_sys(h, a, tgs_exit(h->w, a, 0));
     CHECK_EQ(th_info(h, b).ppid, 1);
+    th_free(h);
+}
+
+TEST(init_thread_taking_shared_fatal_signal_survives)
+{
+    /* Measured on 6.18 (tests/conformance/init/init-008): no fatal fast path for an unkillable
+     * group; the thread that takes the signal discards it at dequeue. */
+    th_host *h = th_new(NULL);
+    tgs_pid t = 0;
+    tgs_sigset term = 1ULL << (SIGTERM - 1);
+    th_sys(h, 1, tgs_clone(h->w, 1, TGS_CLONE_THREAD | TGS_CLONE_SIGHAND, -1, &t));
+    th_sys(h, 1, tgs_sigprocmask(h->w, 1, TGS_SIG_BLOCK, &term, NULL, sizeof term));
+    CHECK_EQ(th_sys(h, 1, tgs_kill(h->w, 1, 1, SIGTERM)), 0);
+    CHECK(th_alive(h, 1));
+    CHECK(th_alive(h, t));
+    CHECK_STR(th_status(h, 1, "ShdPnd"), "0000000000000000");
     th_free(h);
 }
 
