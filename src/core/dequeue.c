@@ -69,8 +69,13 @@ static int dequeue_from(struct task *t, struct sigpending *q, tgs_sigset mask, t
 /* dequeue_signal: mask = signals NOT to take (blocked, or ~wanted) */
 int dequeue_signal(struct task *t, tgs_sigset mask, tgs_siginfo *info)
 {
+#ifndef TGS_BREAK_DEQUEUE_ORDER
     int sig = dequeue_from(t, &t->pending, mask, info);
     if (!sig) sig = dequeue_from(t, &t->signal->shared_pending, mask, info);
+#else   /* a deliberately wrong rule (shared before private), for tests/cli/broken_rule.sh only */
+    int sig = dequeue_from(t, &t->signal->shared_pending, mask, info);
+    if (!sig) sig = dequeue_from(t, &t->pending, mask, info);
+#endif
     recalc_sigpending(t);
     if (!sig) return 0;
     t->last_dequeued = sig;
