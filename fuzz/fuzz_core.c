@@ -247,6 +247,12 @@ static void op_create(fz *f, unsigned op)
         sys(f, self, tgs_clone(f->w, self, fl, es, &c), "clone(flags)");
         break;
     }
+    case 3: {
+        unsigned fl = u8(f) & 0x3f;
+        sys(f, self, tgs_clone_begin(f->w, self, fl, u8(f) < 200 ? 17 : sig(f)), "clone_begin");
+        break;
+    }
+    case 4: sys(f, self, tgs_clone_finish(f->w, self, &c), "clone_finish"); break;
     default: sys(f, 0, tgs_kthread_create(f->w, &c), "kthread_create"); break;
     }
     if (c > 0) h_wake(f, c);
@@ -452,7 +458,7 @@ static void op(fz *f)
 {
     unsigned o = u8(f);
     switch (o / 8 % 8) {
-    case 0: op_create(f, o % 4); break;
+    case 0: op_create(f, o % 6); break;
     case 1: op_life(f, o % 8); break;
     case 2: case 3: op_send(f, o % 8); break;
     case 4: op_mask(f, o % 9); break;

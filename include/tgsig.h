@@ -232,6 +232,17 @@ tgs_pid tgs_init_pid(const tgs_world *w);                     /* 1 */
  * the call returns -TGS_ERESTARTNOINTR internally; the host sees it through tgs_run. */
 int tgs_clone(tgs_world *w, tgs_pid self, unsigned flags, int exit_signal, tgs_pid *child);
 int tgs_fork(tgs_world *w, tgs_pid self, tgs_pid *child);      /* clone(0, SIGCHLD) */
+/* The same fork in two halves, so the host can act while copy_process runs (the window in which
+ * the kernel collects process-group, session and kill(-1) signals on signal->multiprocess and
+ * hands them to the child). tgs_clone_begin: the flag checks and the first signal check; 0 = the
+ * window is open (until tgs_clone_finish, the task refuses syscalls and tgs_run with -EBUSY), or
+ * an error as tgs_clone returns it (-TGS_ERESTARTNOINTR: a signal is pending; after tgs_run
+ * handles it the fork restarts and completes as a whole, its result in the upcall's ret).
+ * tgs_clone_finish: -EINTR when a fatal signal arrived meanwhile; else the child, which starts
+ * with the delayed signals pending (bits only, no siginfo); returns what tgs_clone returns.
+ * -EINVAL when no window is open for self. */
+int tgs_clone_begin(tgs_world *w, tgs_pid self, unsigned flags, int exit_signal);
+int tgs_clone_finish(tgs_world *w, tgs_pid self, tgs_pid *child);
 /* A kernel thread (child of kthreadd, which is created on first use): SigIgn all ones. */
 int tgs_kthread_create(tgs_world *w, tgs_pid *tid);
 
@@ -254,7 +265,9 @@ int tgs_pidfd_send_signal(tgs_world *w, tgs_pid self, tgs_pid pid, int thread_fd
 /* Kernel-originated sends (no permission check). */
 enum tgs_ktype { TGS_KSEND_PID, TGS_KSEND_TGID, TGS_KSEND_PGID };
 int tgs_send_kernel(tgs_world *w, tgs_pid target, int sig, int type);    /* SEND_SIG_PRIV */
-int tgs_force_fault(tgs_world *w, tgs_pid self, int sig, int code, uint64_t addr); /* force_sig_fault */
+/* force_sig_fault: a synchronous fault in self (unblocked, un-ignored; -EINVAL for a kernel
+ * thread, which has no user mode; -EPERM for the global init when it would die: the kernel panics) */
+int tgs_force_fault(tgs_world *w, tgs_pid self, int sig, int code, uint64_t addr);
 
 /* ---- masks, actions, stacks --------------------------------------------------------------- */
 int tgs_sigprocmask(tgs_world *w, tgs_pid self, int how, const tgs_sigset *set, tgs_sigset *old,

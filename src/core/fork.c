@@ -178,16 +178,57 @@ void vfork_detach(struct task *cur)
     cur->sc.completed = 1;
 }
 
-/* kernel_clone after the flag checks: ERESTARTNOINTR when a signal is pending, copy_process. */
-static long do_clone(struct task *cur)
+/* copy_process's first signal check: a pending signal restarts the fork (ERESTARTNOINTR);
+ * otherwise a process fork registers on signal->multiprocess (the fork window opens). */
+static long fork_window_open(struct task *cur, unsigned flags)
+{
+    recalc_sigpending(cur);
+    if (cur->sigpending) return -TGS_ERESTARTNOINTR;
+    cur->fork_delayed = 0;
+    if (flags & TGS_CLONE_THREAD) { cur->in_fork = 2; return 0; }
+    cur->in_fork = 1;
+    cur->multiprocess_next = cur->signal->multiprocess;
+    cur->signal->multiprocess = cur;
+    return 0;
+}
+
+/* hlist_del_init(&delayed.node): the window closes; returns the signals it collected */
+static tgs_sigset fork_window_close(struct task *cur)
+{
+    if (cur->in_fork == 1) {
+        struct task **pp = &cur->signal->multiprocess;
+        while (*pp && *pp != cur) pp = &(*pp)->multiprocess_next;
+        if (*pp) *pp = cur->multiprocess_next;
+    }
+    cur->in_fork = 0;
+    cur->multiprocess_next = NULL;
+    tgs_sigset d = cur->fork_delayed;
+    cur->fork_delayed = 0;
+    return d;
+}
+
+/* The child of a process fork starts with the signals delayed during the window, bits only
+ * (no siginfo, like the kernel's shared_pending.signal = delayed.signal): not ledger instances. */
+static void fork_deliver_delayed(struct task *p, tgs_sigset delayed)
+{
+    if (!delayed) return;
+    p->signal->shared_pending.signal |= delayed;
+    p->signal->shared_pending.uncounted |= delayed;
+    recalc_sigpending(p);
+}
+
+/* The rest of copy_process after the window: a fatal signal aborts (-EINTR), else the child
+ * is created, woken, and a vfork parent goes to sleep. */
+static long fork_window_finish(struct task *cur)
 {
     unsigned flags = (unsigned)cur->sc.options;
     int err, exit_signal = cur->sc.idtype;
     tgs_pid *child = (tgs_pid *)cur->sc.status;
+    tgs_sigset delayed = fork_window_close(cur);
     struct task *p;
-    recalc_sigpending(cur);
-    if (cur->sigpending) return -TGS_ERESTARTNOINTR;
+    if (fatal_signal_pending(cur)) return -EINTR;
     if (!(p = copy_process(cur, flags, exit_signal, &err))) return err;
+    if (!(flags & TGS_CLONE_THREAD)) fork_deliver_delayed(p, delayed);
     if (child) *child = p->pid;
     ev_emit(cur->world, TGS_EV_FORK, cur->pid, p->pid, 0, 0, (flags & TGS_CLONE_THREAD) ? 1 : 0);
     wake_up_new_task(p);
@@ -201,23 +242,68 @@ static long do_clone(struct task *cur)
     return TGS_ASLEEP;
 }
 
+/* kernel_clone after the flag checks, with nothing happening inside the window (also the
+ * re-entry after an ERESTARTNOINTR restart). */
+static long do_clone(struct task *cur)
+{
+    long r = fork_window_open(cur, (unsigned)cur->sc.options);
+    return r < 0 ? r : fork_window_finish(cur);
+}
+
+/* kernel_clone's flag checks (EINVAL) and the syscall bookkeeping shared by the entry points */
+static struct task *clone_enter(tgs_world *w, tgs_pid self, unsigned *flags, int exit_signal, int *err)
+{
+    struct task *cur = syscall_task(w, self, err);
+    if (!cur) return NULL;
+    if (*flags & TGS_CLONE_THREAD) *flags |= TGS_CLONE_SIGHAND;
+    if ((*err = clone_check_flags(cur, *flags, exit_signal)) < 0) {
+        sc_finish(cur, SYS_CLONE, *err);
+        return NULL;
+    }
+    sc_finish(cur, SYS_CLONE, 0);
+    cur->sc.options = (int)*flags;
+    cur->sc.idtype = exit_signal;
+    cur->sc.reenter = do_clone;
+    return cur;
+}
+
+static int clone_result(struct task *cur, long r)
+{
+    cur->sc.ret = r;
+    if (r == TGS_ASLEEP) cur->sc.done = 0;
+    return (int)r;
+}
+
 /* kernel_clone: flag checks (EINVAL), then do_clone; a restart re-enters do_clone. */
 int tgs_clone(tgs_world *w, tgs_pid self, unsigned flags, int exit_signal, tgs_pid *child)
 {
     int err;
-    struct task *cur = syscall_task(w, self, &err);
+    struct task *cur = clone_enter(w, self, &flags, exit_signal, &err);
     if (!cur) return err;
-    if (flags & TGS_CLONE_THREAD) flags |= TGS_CLONE_SIGHAND;
-    if ((err = clone_check_flags(cur, flags, exit_signal)) < 0)
-        return (int)sc_finish(cur, SYS_CLONE, err);
-    sc_finish(cur, SYS_CLONE, 0);
-    cur->sc.options = (int)flags;
-    cur->sc.idtype = exit_signal;
     cur->sc.status = (int *)child;
-    cur->sc.reenter = do_clone;
-    cur->sc.ret = do_clone(cur);
-    if (cur->sc.ret == TGS_ASLEEP) cur->sc.done = 0;
-    return (int)cur->sc.ret;
+    return clone_result(cur, do_clone(cur));
+}
+
+/* The fork window split in two, so a host can send signals while copy_process runs. */
+int tgs_clone_begin(tgs_world *w, tgs_pid self, unsigned flags, int exit_signal)
+{
+    int err;
+    struct task *cur = clone_enter(w, self, &flags, exit_signal, &err);
+    if (!cur) return err;
+    cur->sc.status = NULL;
+    long r = fork_window_open(cur, flags);
+    if (r < 0) return clone_result(cur, r);
+    cur->sc.done = 0;
+    return 0;
+}
+
+int tgs_clone_finish(tgs_world *w, tgs_pid self, tgs_pid *child)
+{
+    struct task *cur = find_task_by_pid(w, self);
+    if (!cur || !cur->in_fork) return -EINVAL;
+    cur->sc.status = (int *)child;
+    cur->sc.done = 1;
+    return clone_result(cur, fork_window_finish(cur));
 }
 
 /* sys_fork */

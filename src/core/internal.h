@@ -130,6 +130,8 @@ struct signal_struct {
     int is_child_subreaper, has_child_subreaper;
     struct pid_namespace *pid_ns;/* namespace of this process's pid */
     int core_state;              /* a core dump is running */
+    /* fork window: threads of this group inside copy_process (signal_struct.multiprocess) */
+    struct task *multiprocess;
     /* needed by core-A: why the group exit started (sender tid, 0 = kernel; the signal) */
     tgs_pid group_exit_cause_tid;
     int group_exit_cause_sig;
@@ -186,6 +188,12 @@ struct syscall_state {
 struct task {
     tgs_pid pid;
     struct tgs_world *world;
+    /* fork window (copy_process's struct multiprocess_signals): process-group, session and
+     * kill(-1) signals that reached the group while this task was between tgs_clone_begin and
+     * tgs_clone_finish; the child gets them in its shared pending set */
+    tgs_sigset fork_delayed;
+    struct task *multiprocess_next;
+    int in_fork;                 /* 1 = registered on signal->multiprocess, 2 = thread clone */
     struct signal_struct *signal;
     struct sighand_struct *sighand;
     struct task *group_leader;

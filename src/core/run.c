@@ -258,6 +258,7 @@ int tgs_run(tgs_world *w, tgs_pid tid, tgs_upcall *up)
     up->tid = tid;
     struct task *t = find_task_by_pid(w, tid);
     if (!t || t->exit_state || !t->signal) return TGS_RUN_DEAD;
+    if (t->in_fork) return -EBUSY;               /* inside tgs_clone_begin..finish */
     if (t->flags & PF_KTHREAD) return run_kthread(t, up);
     if (t->state == TASK_STOPPED) return TGS_RUN_STOPPED;
     if (t->sc.asleep) {

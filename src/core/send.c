@@ -151,6 +151,18 @@ static int enqueue(struct task *t, struct sigpending *q, int sig, const tgs_sigi
     return TGS_RES_LOSE_INFO;
 }
 
+/* __send_signal_locked's "multiprocess signals appear after on-going forks": a process-group,
+ * session or kill(-1) signal is remembered for every fork in progress in the group (a stop
+ * signal cancels a remembered SIGCONT and the other way round, as prepare_signal would). */
+static void delay_for_forks(struct signal_struct *signal, int sig)
+{
+    for (struct task *f = signal->multiprocess; f; f = f->multiprocess_next) {
+        if (sig == SIGCONT) f->fork_delayed &= ~SIG_KERNEL_STOP_MASK;
+        else if (sig_kernel_stop(sig)) f->fork_delayed &= ~sigmask(SIGCONT);
+        f->fork_delayed |= sigmask(sig);
+    }
+}
+
 /* __send_signal_locked (with the force computation of send_signal_locked) */
 int send_signal_locked(int sig, const tgs_siginfo *info, struct task *t, int type, struct task *sender)
 {
@@ -182,6 +194,7 @@ int send_signal_locked(int sig, const tgs_siginfo *info, struct task *t, int typ
     }
     signalfd_notify(t, sig, type);
     q->signal |= sigmask(sig);
+    if (type > PIDTYPE_TGID) delay_for_forks(t->signal, sig);
     if (sigpending_instances(q, sig) == before) ledger_note(w, LEDGER_COALESCED, 1);
     complete_signal_from(sig, t, type, sender);
     emit_generate(t, sig, info, type, sender, res);
@@ -421,7 +434,7 @@ int tgs_force_fault(tgs_world *w, tgs_pid self, int sig, int code, uint64_t addr
 {
     struct task *t = find_task_by_pid(w, self);
     if (!t || t->exit_state || (t->flags & PF_EXITING)) return -ESRCH;
-    if (!valid_signal(sig)) return -EINVAL;
+    if (!valid_signal(sig) || (t->flags & PF_KTHREAD)) return -EINVAL;  /* no user mode to fault in */
     tgs_siginfo info;
     memset(&info, 0, sizeof info);
     info.si_signo = sig;

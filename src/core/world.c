@@ -174,7 +174,7 @@ struct task *syscall_task(struct tgs_world *w, tgs_pid self, int *err)
     if (w) free_deferred_tasks(w);
     struct task *t = find_task_by_pid(w, self);
     if (!t || t->exit_state || (t->flags & PF_EXITING)) { *err = -ESRCH; return NULL; }
-    if (t->state == TASK_STOPPED || t->sc.asleep) { *err = -EBUSY; return NULL; }
+    if (t->state == TASK_STOPPED || t->sc.asleep || t->in_fork) { *err = -EBUSY; return NULL; }
     *err = 0;
     return t;
 }

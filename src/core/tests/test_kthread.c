@@ -159,4 +159,15 @@ TEST(kthreads_share_nothing_with_user_processes)
     th_free(h);
 }
 
+TEST(kthread_cannot_take_a_user_fault)
+{
+    /* found by fuzzing: a forced fault made kthreadd SIG_DFL and killed its group */
+    th_host *h = th_new(NULL);
+    tgs_pid k = 0;
+    CHECK_EQ(tgs_kthread_create(h->w, &k), 0);
+    CHECK_EQ(tgs_force_fault(h->w, k, SIGSEGV, 1, 0x10), -EINVAL);
+    CHECK(th_alive(h, k));
+    th_free(h);
+}
+
 T_MAIN()
