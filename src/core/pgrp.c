@@ -7,7 +7,7 @@ bool will_become_orphaned_pgrp(struct tgs_world *w, tgs_pid pgrp, struct task *i
 {
     for_each_pgrp_member(w, pgrp, p) {
         struct task *rp = p->real_parent;
-        if (p == ignored || (p->exit_state && thread_group_empty(p)) || !rp || !rp->signal ||
+        if ((ignored && p == ignored) || (p->exit_state && thread_group_empty(p)) || !rp || !rp->signal ||
             is_global_init(rp))
             continue;
         if (rp->signal->pgrp != pgrp && rp->signal->session == p->signal->session) return false;

@@ -37,7 +37,7 @@ static int sl_first_diff(const slist *a, const slist *b)    /* -1 = equal */
 {
     int i = 0;
     for (; i < a->n && i < b->n; i++)
-        if (strcmp(a->v[i], b->v[i])) return i;
+        if (strcmp(a->v[i], b->v[i]) != 0) return i;
     return a->n == b->n ? -1 : i;
 }
 
@@ -111,8 +111,8 @@ static void item_result(const dctx *c, const obs_event *e, char *buf)
     int line = step_line(c->f, e->step);
     if (!e->blocked && !e->err && e->value > 0 && returns_pid(c->f, e->step)) strcpy(r, "a pid");
     else obs__result_text(e, r);
-    if (line) snprintf(buf, 2 * OBS_NAME, "line %d => %s", line, r);
-    else snprintf(buf, 2 * OBS_NAME, "step %d => %s", e->step, r);
+    if (line) snprintf(buf, (size_t)2 * OBS_NAME, "line %d => %s", line, r);
+    else snprintf(buf, (size_t)2 * OBS_NAME, "step %d => %s", e->step, r);
 }
 
 /* si_value means something only for SI_QUEUE, SI_TIMER, SI_MESGQ and SI_ASYNCIO (-1..-4); for
@@ -126,7 +126,7 @@ static void item_handler(const dctx *c, const obs_event *e, char *buf)
 {
     char x[OBS_NAME], m[OBS_NAME];
     sbuf b;
-    sb_init(&b, buf, 4 * OBS_NAME);
+    sb_init(&b, buf, (size_t)4 * OBS_NAME);
     sb_printf(&b, "%s code=%s", sc_signame(e->sig), obs__code_name(e->sig, e->code, x));
     if (c->pid_known) sb_printf(&b, " pid=%s", obs__pid_name(c->f, e->other, x));
     if (e->value && has_value(e)) sb_printf(&b, " value=%ld", e->value);
@@ -138,19 +138,19 @@ static void item_handler(const dctx *c, const obs_event *e, char *buf)
 static void item_wait(const dctx *c, const obs_event *e, char *buf)
 {
     char p[OBS_NAME], w[OBS_NAME];
-    snprintf(buf, 2 * OBS_NAME, "%s %s", obs__proc_name(c->f, e->other, p), obs__wait_text(e, w));
+    snprintf(buf, (size_t)2 * OBS_NAME, "%s %s", obs__proc_name(c->f, e->other, p), obs__wait_text(e, w));
 }
 
 static void item_deliver(const dctx *c, const obs_event *e, char *buf)
 {
     (void)c;
-    snprintf(buf, 2 * OBS_NAME, "%s", sc_signame(e->sig));
+    snprintf(buf, (size_t)2 * OBS_NAME, "%s", sc_signame(e->sig));
 }
 
 static void item_generate(const dctx *c, const obs_event *e, char *buf)
 {
     (void)c;
-    snprintf(buf, 2 * OBS_NAME, "%s res=%d grp=%d", sc_signame(e->sig), e->res, e->grp);
+    snprintf(buf, (size_t)2 * OBS_NAME, "%s res=%d grp=%d", sc_signame(e->sig), e->res, e->grp);
 }
 
 static int has_event(const tgs_obs *o, int kind, int t, int step)
@@ -218,7 +218,7 @@ static int relax_core(char *m, const char *k)
 static void relax_list(slist *m, const slist *k)
 {
     for (int i = 0; i < m->n && i < k->n; i++) {
-        if (strcmp(m->v[i], k->v[i]) && relax_core(m->v[i], k->v[i])) {
+        if (strcmp(m->v[i], k->v[i]) != 0 && relax_core(m->v[i], k->v[i])) {
             char *d = strdup(k->v[i]);
             if (d) { free(m->v[i]); m->v[i] = d; }
         }

@@ -132,7 +132,7 @@ static char thread_state(const ectx *c, int t)
     int now = (c->final ? c->f->n_steps : c->upto) - 1;
     if (s && s->step >= now && s->st.state) return s->st.state;
     const obs_event *te = latest_end(c, OBS_THREAD_END, t, 0);
-    return te ? (char)te->code : 0;
+    return te ? (char)te->code : 0;   /* NOLINT(bugprone-narrowing-conversions): a letter */
 }
 
 static int dead_state(char st) { return st == 'Z' || st == 'X'; }
@@ -594,7 +594,7 @@ static int field_ppid(const sc_file *f, const obs_status *st, const char *text, 
 {
     char n[OBS_NAME];
     int r = resolve_name(f, text), got = st->ppid_proc;
-    if (strcmp(text, "0") && r == -1) { sb_printf(why, "field PPid: unknown name %s", text); return 0; }
+    if (strcmp(text, "0") != 0 && r == -1) { sb_printf(why, "field PPid: unknown name %s", text); return 0; }
     int want = !strcmp(text, "0") ? -2 : r >= 0 ? obs__thread_proc(f, r) : -2 - r;
     if (got == want) return 1;
     sb_printf(why, "has PPid %s", got == -2 ? "0" : got == -1 ? "outside the scenario"
@@ -623,7 +623,7 @@ static int field_mask(const obs_status *st, const char *name, const char *text, 
     static const char *const names[] = { "SigPnd", "ShdPnd", "SigBlk", "SigIgn", "SigCgt" };
     const uint64_t vals[] = { st->pnd, st->shd, st->blk, st->ign, st->cgt };
     for (int i = 0; i < 5; i++) {
-        if (strcmp(name, names[i])) continue;
+        if (strcmp(name, names[i]) != 0) continue;
         unsigned long long v;
         if (!parse_num(text, 16, &v)) { sb_printf(why, "field %s: bad value %s", name, text); return 0; }
         if (v == vals[i]) return 1;

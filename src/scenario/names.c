@@ -41,7 +41,7 @@ static int small_num(const char *s, int len)
 
 static int rt_name(const char *s, int len)
 {
-    if (len < 5 || memcmp(s, "RTM", 3)) return -1;
+    if (len < 5 || memcmp(s, "RTM", 3) != 0) return -1;
     int base = !memcmp(s, "RTMIN", 5) ? 32 : !memcmp(s, "RTMAX", 5) ? 64 : -1;
     if (base < 0) return -1;
     if (len == 5) return base;

@@ -141,7 +141,7 @@ static char cld_decode(long code, long value, int *num)
 {
     static const char kinds[] = "?ekdtsc";
     *num = (int)value;
-    return code >= 1 && code <= 6 ? kinds[code] : '?';
+    return kinds[code >= 1 && code <= 6 ? code : 0];
 }
 
 char obs__wait_decode(const obs_event *e, int *num)

@@ -40,7 +40,7 @@ static int c_handled(ps *p, const tok *t, int n, sc_cond *c)
     c->num = -1;
     if (pv_sig(p, &t[0], 0, &c->sig)) return -1;
     if (n < 2) return 0;
-    if (t[1].len < 7 || memcmp(t[1].s, "times=", 6)) return perr(p, t[1].col, "unexpected %s (times=N?)", tq(&t[1], b, sizeof b));
+    if (t[1].len < 7 || memcmp(t[1].s, "times=", 6) != 0) return perr(p, t[1].col, "unexpected %s (times=N?)", tq(&t[1], b, sizeof b));
     tok v = tok_sub(&t[1], 6, t[1].len - 6);
     c->num_set = 1;
     return pv_num(p, &v, 0, 0x7fffffff, "times", &c->num);
@@ -108,7 +108,7 @@ static int c_waited(ps *p, const tok *t, int n, sc_cond *c)
     if (n < 2) return perr(p, t[0].col, "waited needs exited N, killed SIG, dumped SIG, stopped SIG or continued");
     while (k < 5 && !tok_is(&t[1], kinds[k])) k++;
     if (k == 5) return perr(p, t[1].col, "unknown wait status %s", tq(&t[1], b, sizeof b));
-    c->wait_kind = letters[k];
+    c->wait_kind = (unsigned char)letters[k];
     if (k == 4) return n > 2 ? perr(p, t[2].col, "unexpected %s", tq(&t[2], b, sizeof b)) : 0;
     if (n < 3) return perr(p, t[1].col, "waited %s needs %s", kinds[k], k ? "a signal" : "an exit code");
     if (k == 0) { c->num_set = 1; return pv_num(p, &t[2], 0, 255, "exit code", &c->num); }

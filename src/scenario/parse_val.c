@@ -126,7 +126,7 @@ static int bit_list(ps *p, const tok *t, const struct named *tb, size_t n, const
         if (one.s[0] >= '0' && one.s[0] <= '9') {
             if (pv_num(p, &one, 0, 0xffffffffL, what, &v)) return -1;
         } else if (named_find(tb, n, one.s, one.len, &v) &&
-                   (one.len <= plen || memcmp(one.s, prefix, (size_t)plen) ||
+                   (one.len <= plen || memcmp(one.s, prefix, (size_t)plen) != 0 ||
                     named_find(tb, n, one.s + plen, one.len - plen, &v))) {
             return perr(p, one.col, "unknown %s %s", what, tq(&one, b, sizeof b));
         }

@@ -190,7 +190,7 @@ int apply_thread_opts(ps *p, const tok *t, int n, int thread, const tok *stmt, i
     sc_thread *th = &p->f->threads[thread];
     if (opt_all(p, thread_opts, TO__N, (1u << TO__N) - 1, t, n, th, inherit ? "clone" : "thread", &seen))
         return -1;
-    int has_prio = (seen.bits >> TO_PRIO) & 1;
+    int has_prio = (int)((seen.bits >> TO_PRIO) & 1u);
     if (th->policy == SC_POLICY_OTHER && has_prio)
         return perr(p, seen.col[TO_PRIO], "prio needs policy=fifo or policy=rr");
     if (th->policy == SC_POLICY_OTHER) th->prio = 0;
