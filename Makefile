@@ -23,7 +23,12 @@ CLI_OBJ  = $(CLI_SRC:%.c=$(B)/%.o)
 TESTS    = $(patsubst src/%.c,$(B)/t/%,$(TEST_SRC))
 
 .PHONY: all demo test unit asan check-corpus bench fuzz lint clean install-deps random-diff
-all: $(BIN)/tgsig $(TESTS)
+all: $(BIN)/tgsig $(TESTS) $(B)/examples/embed-seed003
+
+# examples/embed/: the library embedded without the simulator (run by tests/cli/examples.sh)
+$(B)/examples/embed-%: examples/embed/%.c $(B)/libtgsig.a include/tgsig.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLCFLAGS) -o $@ $< $(B)/libtgsig.a
 
 $(B)/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)

@@ -51,6 +51,17 @@ typedef struct tgs_world tgs_world;     /* opaque */
 
 #define TGS_NSIG 64
 #define TGS_SIGRTMIN 32
+/* Linux (x86, arm, riscv) signal numbers, for hosts whose own numbering differs. The model always
+ * uses these. Note: glibc's <signal.h> defines si_pid, si_uid, si_value, si_addr, si_status and
+ * sa_handler as macros, which clash with the field names below: do not include <signal.h> in
+ * the translation units that use this header's structs (use these constants instead). */
+enum tgs_signo {
+    TGS_SIGHUP = 1, TGS_SIGINT, TGS_SIGQUIT, TGS_SIGILL, TGS_SIGTRAP, TGS_SIGABRT, TGS_SIGBUS,
+    TGS_SIGFPE, TGS_SIGKILL, TGS_SIGUSR1, TGS_SIGSEGV, TGS_SIGUSR2, TGS_SIGPIPE, TGS_SIGALRM,
+    TGS_SIGTERM, TGS_SIGSTKFLT, TGS_SIGCHLD, TGS_SIGCONT, TGS_SIGSTOP, TGS_SIGTSTP, TGS_SIGTTIN,
+    TGS_SIGTTOU, TGS_SIGURG, TGS_SIGXCPU, TGS_SIGXFSZ, TGS_SIGVTALRM, TGS_SIGPROF, TGS_SIGWINCH,
+    TGS_SIGIO, TGS_SIGPWR, TGS_SIGSYS
+};
 #define TGS_SIGMASK(sig) (1ULL << ((sig) - 1))
 
 /* Returned by blocking syscalls when the thread went to sleep. Never a valid -errno. */

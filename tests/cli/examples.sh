@@ -27,5 +27,16 @@ for f in examples/*.tgs; do
     python3 tests/cli/check_jsonl.py "$tmp/jsonl.1" || fail "$f: jsonl output"
     echo "ok   $f"
 done
+# examples/embed: the library embedded in a 80-line host, no simulator (seed 003's story)
+E=build/examples/embed-seed003
+if [ -x $E ]; then
+    $E >"$tmp/embed" 2>&1; st=$?
+    [ $st = 0 ] || fail "$E: exit status $st"
+    [ "$(grep -c 'exit: [0-9]* (code 0xf)' "$tmp/embed")" = 3 ] || fail "$E: want 3 threads exiting with code 0xf"
+    grep -q '^wait4 = 3, status 0xf: killed by signal 15$' "$tmp/embed" || fail "$E: wait status line"
+    [ $st = 0 ] && echo "ok   $E"
+else
+    fail "$E: not built (make all builds it)"
+fi
 [ $fails = 0 ] || { echo "$fails failed"; exit 1; }
 echo "all examples ok"
