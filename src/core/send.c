@@ -426,7 +426,9 @@ int force_sig_info_to_task(struct task *t, const tgs_siginfo *info, int sig, boo
         if (blocked) t->blocked &= ~sigmask(sig);
         recalc_sigpending(t);
     }
-    if (ka->handler == TGS_SIG_DFL) t->signal->flags &= ~SIGNAL_UNKILLABLE;
+    /* The global init keeps its protection: where the kernel drops it, init can later die and
+     * the kernel panics; the model refuses init's death instead (tgs_force_fault's -EPERM). */
+    if (ka->handler == TGS_SIG_DFL && !is_global_init(t)) t->signal->flags &= ~SIGNAL_UNKILLABLE;
     return send_signal_locked(sig, info, t, PIDTYPE_PID, t);
 }
 
