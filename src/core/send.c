@@ -254,6 +254,9 @@ static int kill_something_info(struct tgs_world *w, int sig, const tgs_siginfo *
         struct task *p = w->pid_table[i];
         if (!p || p->group_leader != p || !p->signal || p->exit_state == EXIT_DEAD) continue;
         if (p->signal == sender->signal) continue;
+        /* task_pid_vnr(p) > 1: visible in the sender's namespace, and not that namespace's init */
+        if (sender->signal->pid_ns && !ns_is_ancestor(sender->signal->pid_ns, p->signal->pid_ns))
+            continue;
         if (p->signal->pid_ns && p->signal->pid_ns->child_reaper == p && p->signal->pid_ns == sender->signal->pid_ns)
             continue;
         int err = group_send_sig_info(sig, info, p, PIDTYPE_MAX, sender);
