@@ -409,6 +409,25 @@ static int step_actor(ps *p, sc_step *st)
     return 0;
 }
 
+/* `=> RESULT` is an expectation like `expect ACTOR result RESULT` placed right after the step
+ * (for PROC.*: every thread), so run and check verify it the same way. */
+static int add_result_expect(ps *p, const sc_step *st, int col)
+{
+    sc_cond *c = calloc(1, sizeof *c);
+    if (!c) return perr(p, col, "out of memory");
+    c->kind = SC_C_RESULT;
+    c->proc = st->actor_proc;
+    c->thread = st->actor_thread == -1 ? -2 : st->actor_thread;
+    c->other_proc = -1;
+    c->result = st->expect;
+    c->loc = (sc_loc){ p->line, col };
+    sc_expect *ne = grow(p, p->f->expects, &p->cap_expects, p->f->n_expects, sizeof *ne);
+    if (!ne) { free(c); return -1; }
+    p->f->expects = ne;
+    ne[p->f->n_expects++] = (sc_expect){ p->f->n_steps, 1, c, { p->line, col } };
+    return 0;
+}
+
 int parse_step(ps *p)
 {
     tok *t = p->toks;
@@ -429,5 +448,5 @@ int parse_step(ps *p)
     if (!ns) { free(st.act.body); return -1; }
     p->f->steps = ns;
     ns[p->f->n_steps++] = st;
-    return 0;
+    return arrow >= 0 ? add_result_expect(p, &st, t[arrow].col) : 0;
 }
