@@ -170,12 +170,19 @@ TEST(parse_seed003_example)
     CHECK_EQ(step(1)->sig, 15);
     CHECK_EQ(F.steps[1].expect.kind, SC_R_VALUE);
     CHECK_EQ(F.steps[1].expect.value, 0);
-    CHECK_EQ(F.n_expects, 3);
+    CHECK_EQ(F.n_expects, 4);
+    /* `=> 0` is an expectation of shell.main's result right after its step */
     CHECK_EQ(F.expects[0].after_step, 2);
-    CHECK_EQ(F.expects[0].alt[0].kind, SC_C_KILLED_BY);
-    CHECK_EQ(F.expects[1].alt[0].thread, -2);
+    CHECK_EQ(F.expects[0].alt[0].kind, SC_C_RESULT);
+    CHECK_EQ(F.expects[0].alt[0].proc, 0);
+    CHECK_EQ(F.expects[0].alt[0].thread, 0);
+    CHECK_EQ(F.expects[0].alt[0].result.kind, SC_R_VALUE);
+    CHECK_EQ(F.expects[0].loc.line, 10);
+    CHECK_EQ(F.expects[1].after_step, 2);
+    CHECK_EQ(F.expects[1].alt[0].kind, SC_C_KILLED_BY);
+    CHECK_EQ(F.expects[2].alt[0].thread, -2);
     CHECK_EQ(F.uses_tracefs_only, 1);
-    sc_cond *c = &F.expects[2].alt[0];
+    sc_cond *c = &F.expects[3].alt[0];
     CHECK_EQ(c->kind, SC_C_EXIT_ORDER);
     CHECK_EQ(c->list_len, 3);
     CHECK_EQ(c->list[0], 2);
@@ -711,8 +718,9 @@ TEST(parse_many_steps_and_expects)
     for (int i = 0; i < 5000; i++) o += (size_t)snprintf(s + o, cap - o, "a: kill a 0 => 0\nexpect a alive\n");
     CHECK_EQ(sc_parse("m.tgs", s, o, &F, E, sizeof E), 0);
     CHECK_EQ(F.n_steps, 5000);
-    CHECK_EQ(F.n_expects, 5000);
-    CHECK_EQ(F.expects[4999].after_step, 5000);
+    CHECK_EQ(F.n_expects, 10000);                  /* each `=> 0` is one too */
+    CHECK_EQ(F.expects[9999].after_step, 5000);
+    CHECK_EQ(F.expects[9998].alt[0].kind, SC_C_RESULT);
     sc_free(&F);
     free(s);
 }
