@@ -262,6 +262,7 @@ int tgs_exit_group(tgs_world *w, tgs_pid self, int code)
     struct task *t = syscall_task(w, self, &err);
     if (!t) return err;
     if (is_global_init(t)) return -EPERM;       /* the kernel panics ("Attempted to kill init!") */
+    if (t->flags & PF_KTHREAD) return -EINVAL;  /* no user mode: kernel threads use tgs_exit */
     do_group_exit(t, (code & 0xff) << 8);
     return 0;
 }

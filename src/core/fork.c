@@ -13,6 +13,8 @@ static int clone_check_flags(struct task *cur, unsigned flags, int exit_signal)
     if ((flags & TGS_CLONE_CLEAR_SIGHAND) && (flags & (TGS_CLONE_SIGHAND | TGS_CLONE_THREAD)))
         return -EINVAL;
     if ((flags & TGS_CLONE_PARENT) && (cur->signal->flags & SIGNAL_UNKILLABLE)) return -EINVAL;
+    /* kernel threads make no clone syscalls (kthreadd forks them: tgs_kthread_create) */
+    if (cur->flags & PF_KTHREAD) return -EINVAL;
     /* kthreadd's parent is the idle task, which the model does not have */
     if ((flags & TGS_CLONE_PARENT) && !(flags & TGS_CLONE_THREAD) && !cur->group_leader->real_parent) return -EINVAL;
     if ((flags & TGS_CLONE_THREAD) && (flags & TGS_CLONE_NEWPID)) return -EINVAL;
