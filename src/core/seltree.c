@@ -84,18 +84,21 @@ static uint64_t sel_group_and(const uint64_t *lv, unsigned i)
     return v;
 }
 
-/* Sets one leaf and the ANDs above it (stops where a node does not change). */
+/* Sets one leaf and the ANDs above it (stops where a node does not change). A leaf that only
+ * loses bits takes them from each ancestor (one load a level); otherwise groups are re-ANDed. */
 static void sel_set(struct seltree *st, unsigned pos, uint64_t mask)
 {
     uint64_t *lv = st->node;
     unsigned len = st->cap, i = pos;
+    bool only_clears = !(mask & ~lv[i]);
     if (lv[i] == mask) return;
     lv[i] = mask;
     while (len > SEL_FAN) {
-        uint64_t v = sel_group_and(lv, i);
+        uint64_t v = only_clears ? mask : sel_group_and(lv, i);
         lv += sel_pad(len);
         len = sel_up(len);
         i /= SEL_FAN;
+        if (only_clears) v &= lv[i];
         if (lv[i] == v) return;
         lv[i] = v;
     }
@@ -228,50 +231,78 @@ static long sel_group_find(const uint64_t *lv, unsigned i, uint64_t bit)
     return -1;
 }
 
-/* The first position >= from whose leaf does not refuse bit, or -1: climb while the rest of
- * the group refuses (a level up, from the next node on the right), then descend to the
- * leftmost such leaf below the node found. One cache line per level each way. */
-static long sel_next(const struct seltree *st, unsigned from, uint64_t bit)
-{
+/* One search for one signal: where each level starts, its length, the top level. */
+struct sel_walk {
     const uint64_t *base[SEL_MAXLEV];
-    unsigned len = st->cap, k = 0, i = from;
-    long j;
-    if (from >= st->next) return -1;             /* only holes from there on */
-    base[0] = st->node;
-    while ((j = sel_group_find(base[k], i, bit)) < 0) {
-        if (len <= SEL_FAN) return -1;           /* the top level: nothing further right */
-        base[k + 1] = base[k] + sel_pad(len);
+    unsigned len[SEL_MAXLEV];
+    unsigned top, next;
+    uint64_t bit;
+};
+
+static void sel_walk_init(const struct seltree *st, struct sel_walk *w, uint64_t bit)
+{
+    unsigned k = 0, len = st->cap;
+    w->base[0] = st->node;
+    w->len[0] = len;
+    for (; len > SEL_FAN; k++) {
+        w->base[k + 1] = w->base[k] + sel_pad(len);
         len = sel_up(len);
+        w->len[k + 1] = len;
+    }
+    w->top = k;
+    w->next = st->next;
+    w->bit = bit;
+}
+
+/* From node j of level k down to the leftmost leaf below it that does not refuse the bit (a
+ * clear bit in a node means some child has it clear; -1 only if the tree were inconsistent,
+ * which tgs_check reports). */
+static long sel_descend(const struct sel_walk *w, unsigned k, long j)
+{
+    for (; k > 0 && j >= 0; k--) j = sel_group_find(w->base[k - 1], (unsigned)j * SEL_FAN, w->bit);
+    return j;
+}
+
+/* The first position >= from whose leaf does not refuse the bit, or -1: climb while the rest
+ * of the group refuses (a level up, from the next node on the right), then descend. One cache
+ * line per level each way. */
+static long sel_next(const struct sel_walk *w, unsigned from)
+{
+    unsigned k = 0, i = from;
+    long j;
+    if (from >= w->next) return -1;              /* only holes from there on */
+    while ((j = sel_group_find(w->base[k], i, w->bit)) < 0) {
+        if (k == w->top) return -1;              /* nothing further right */
         i = i / SEL_FAN + 1;
         k++;
-        if (i >= len) return -1;
+        if (i >= w->len[k]) return -1;
     }
-    for (i = (unsigned)j; k > 0; k--)            /* a clear bit in a node: some child has it clear */
-        i = (unsigned)sel_group_find(base[k - 1], i * SEL_FAN, bit);
-    return i;
+    return sel_descend(w, k, j);
 }
 
-/* Candidates in [from, end) in position order, each tested with wants_signal itself. */
-static struct task *sel_scan(const struct seltree *st, int sig, unsigned from, unsigned end)
+/* The first position whose leaf does not refuse the bit, or -1: straight down from the top. */
+static long sel_first(const struct sel_walk *w)
 {
-    uint64_t bit = sigmask(sig);
-    for (long pos = sel_next(st, from, bit); pos >= 0 && pos < (long)end; pos = sel_next(st, (unsigned)pos + 1, bit)) {
-        struct task *t = st->slot[pos];
-        if (wants_signal(sig, t)) return t;
-    }
-    return NULL;
+    long j = sel_group_find(w->base[w->top], 0, w->bit);
+    return sel_descend(w, w->top, j);
 }
 
-/* complete_signal's scan: from curr_target (or the head) to the end, then from the start. */
+/* complete_signal's scan: from curr_target (or the head) to the end, then from the start up to
+ * it; each candidate the leaves let through is tested with wants_signal itself. */
 struct task *seltree_select(int sig, struct task *p)
 {
     struct signal_struct *signal = p->signal;
     const struct seltree *st = signal->seltree;
     struct task *start = signal->curr_target ? signal->curr_target : signal->thread_head;
     if (!st || !start->sel_pos) return select_thread_linear(sig, p);
-    unsigned s = start->sel_pos - 1;
-    struct task *t = sel_scan(st, sig, s, st->cap);
-    return t ? t : sel_scan(st, sig, 0, s);
+    long s = start->sel_pos - 1;
+    struct sel_walk w;
+    sel_walk_init(st, &w, sigmask(sig));
+    for (long pos = sel_next(&w, (unsigned)s); pos >= 0; pos = sel_next(&w, (unsigned)pos + 1))
+        if (wants_signal(sig, st->slot[pos])) return st->slot[pos];
+    for (long pos = sel_first(&w); pos >= 0 && pos < s; pos = sel_next(&w, (unsigned)pos + 1))
+        if (wants_signal(sig, st->slot[pos])) return st->slot[pos];
+    return NULL;
 }
 
 /* ---- tgs_check ------------------------------------------------------------------------------ */
