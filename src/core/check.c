@@ -59,6 +59,7 @@ static int check_group(const struct signal_struct *s, char *why, size_t len)
             FAIL("group %d exiting but thread %d has no SIGKILL pending", head->pid, t->pid);
     }
     if (!target_ok) FAIL("curr_target of group %d is not one of its threads", head->pid);
+    if (seltree_check(s, why, len)) return -1;   /* complete_signal's index agrees with the threads */
     if (s->group_stop_count > live)
         FAIL("group %d: group_stop_count %d > %d live threads", head->pid, s->group_stop_count, live);
     return 0;

@@ -117,6 +117,7 @@ void __set_task_blocked(struct task *t, tgs_sigset newset)
     if (t->sigpending && !thread_group_empty(t))
         retarget_shared_pending(t, newset & ~t->blocked);
     t->blocked = newset;
+    seltree_update(t);
     recalc_sigpending(t);
 }
 

@@ -232,6 +232,7 @@ void do_exit(struct task *t, int code)
     if (t->sc.nr == SYS_CLONE && t->sc.asleep) vfork_detach(t);
     complete_vfork_done(t);                          /* exit_mm -> mm_release */
     exit_signals(t);
+    seltree_update(t);                               /* PF_EXITING */
     bool group_dead = --t->signal->live == 0;
     t->exit_code = code;
     if (t->sc.deadline_ns && w->ops.arm_timer) w->ops.arm_timer(w->ops.ctx, t->pid, 0);

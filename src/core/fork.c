@@ -131,6 +131,7 @@ struct task *copy_process(struct task *cur, unsigned flags, int exit_signal, int
     if (!p) { *err = w->nr_tasks >= w->pid_max ? -EAGAIN : -ENOMEM; return NULL; }
     if ((*err = copy_sighand(cur, p, flags)) < 0) goto bad_sighand;
     if (flags & TGS_CLONE_CLEAR_SIGHAND) flush_signal_handlers(p, 0);
+    if ((flags & TGS_CLONE_THREAD) && (*err = seltree_reserve(cur->signal)) < 0) goto bad_signal;
     if (flags & TGS_CLONE_THREAD) p->signal = cur->signal;
     else if ((*err = copy_signal(cur, p, flags)) < 0) goto bad_signal;
     copy_task_fields(cur, p, flags);

@@ -135,6 +135,10 @@ struct signal_struct {
     /* needed by core-A: why the group exit started (sender tid, 0 = kernel; the signal) */
     tgs_pid group_exit_cause_tid;
     int group_exit_cause_sig;
+    /* ---- seltree (seltree.c / seltree.h, complete_signal's thread choice): BEGIN ---- */
+    struct seltree *seltree;     /* positions of the threads + refusal tree; NULL until 2 threads */
+    int nr_signalfd_open;        /* threads in the list with a signalfd open (signalfd_notify) */
+    /* ---- seltree: END ---- */
 };
 
 /* One frame pushed for a handler (setup_rt_frame): what sigreturn restores. */
@@ -232,6 +236,9 @@ struct task {
      * "stopped inside get_signal": the next tgs_run continues the get_signal loop */
     struct syscall_state frame_sc[TGS_MAX_FRAMES];
     int resume_get_signal;
+    /* ---- seltree (seltree.c / seltree.h): BEGIN ---- */
+    unsigned sel_pos;            /* 1 + position in signal->seltree (thread-list order); 0 = none */
+    /* ---- seltree: END ---- */
 };
 
 /* ---- the world ------------------------------------------------------------------------------ */

@@ -81,6 +81,7 @@ bool do_signal_stop(struct task *t, int signr)
     bool notify = task_participate_group_stop(t);
     t->jobctl |= JOBCTL_STOPPED;
     t->state = TASK_STOPPED;
+    seltree_update(t);
     ev_emit(t->world, TGS_EV_STOP, t->pid, task_tgid(t), t->signal->group_exit_code, 0,
             t->signal->group_stop_count);
     if (notify) do_notify_parent_cldstop(t, TGS_CLD_STOPPED);

@@ -28,6 +28,7 @@ static struct task *kthreadd_create(struct tgs_world *w)
     k->signal->flags = 0;
     k->flags |= PF_KTHREAD;
     k->blocked = 0;
+    seltree_update(k);
     k->sas_ss_sp = k->sas_ss_size = 0;
     k->depth = 0;
     ignore_signals(k);

@@ -4,6 +4,7 @@
 #define TGS_CORE_PROCPATH_H
 
 #include "internal.h"
+#include "seltree.h"
 #include <errno.h>
 #include <string.h>
 

@@ -29,7 +29,9 @@ void signal_wake_up(struct task *t, bool fatal)
         t->jobctl &= ~JOBCTL_STOPPED;
         mask |= TASK_BIT(TASK_KILLABLE) | TASK_BIT(TASK_STOPPED);
     }
-    if (wake_up_state(t, mask)) return;
+    bool woken = wake_up_state(t, mask);
+    if (fatal) seltree_update(t);                /* no longer stopped */
+    if (woken) return;
     struct tgs_world *w = t->world;
     if (t->state == TASK_RUNNING && !t->sc.asleep && w->ops.wake) w->ops.wake(w->ops.ctx, t->pid);
 }
@@ -43,6 +45,7 @@ void wake_stopped_for_cont(struct task *t)
         emit_ev(t->world, TGS_EV_CONTINUE, t->pid, t->pid, SIGCONT, 0, 0);
         wake_up_state(t, TASK_BIT(TASK_STOPPED));
     }
+    seltree_update(t);                           /* no longer stopped */
 }
 
 /* The fatal fast path of complete_signal: SIGKILL in every thread, group_exit_code = sig. */
@@ -75,7 +78,23 @@ static void fatal_fast_path(int sig, struct task *p, int type, struct task *send
     }
 }
 
-/* complete_signal: the addressed task first, then a sticky scan from curr_target */
+/* The kernel's scan in complete_signal: from curr_target (the head if none), in thread-list
+ * order, wrapping, the first thread for which wants_signal holds; NULL if none. O(threads): the
+ * reference for seltree_select (src/core/tests/test_seltree.c), and its fallback. */
+struct task *select_thread_linear(int sig, struct task *p)
+{
+    struct signal_struct *signal = p->signal;
+    struct task *t = signal->curr_target ? signal->curr_target : signal->thread_head;
+    struct task *start = t;
+    while (!wants_signal(sig, t)) {
+        t = thread_after(t);
+        if (t == start) return NULL;
+    }
+    return t;
+}
+
+/* complete_signal: the addressed task first, then a sticky scan from curr_target (the same
+ * choice as the kernel's linear scan, found through the group's seltree) */
 void complete_signal_from(int sig, struct task *p, int type, struct task *sender)
 {
     struct signal_struct *signal = p->signal;
@@ -85,12 +104,8 @@ void complete_signal_from(int sig, struct task *p, int type, struct task *sender
     } else if (type == PIDTYPE_PID || thread_group_empty(p)) {
         return;
     } else {
-        t = signal->curr_target ? signal->curr_target : signal->thread_head;
-        struct task *start = t;
-        while (!wants_signal(sig, t)) {
-            t = thread_after(t);
-            if (t == start) return;
-        }
+        t = seltree_select(sig, p);
+        if (!t) return;
         signal->curr_target = t;
     }
     /* An init (SIGNAL_UNKILLABLE) survives a default-fatal signal that a thread left unblocked

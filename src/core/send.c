@@ -124,6 +124,7 @@ static void emit_generate(struct task *t, int sig, const tgs_siginfo *info, int 
 /* signalfd_notify: wake the signalfd readers of this sighand that could read sig */
 static void signalfd_notify(struct task *t, int sig, int type)
 {
+    if (!t->signal->nr_signalfd_open) return;   /* no reader in the group: no scan */
     for_each_thread(t->signal, r) {
         if (r->sighand != t->sighand || r->sc.nr != SYS_SIGNALFD_READ || !r->sc.asleep) continue;
         if (!(r->signalfd_mask & sigmask(sig)) || (type == PIDTYPE_PID && r != t)) continue;
@@ -428,6 +429,7 @@ int force_sig_info_to_task(struct task *t, const tgs_siginfo *info, int sig, boo
         ka->handler = TGS_SIG_DFL;
         if (blocked) t->blocked &= ~sigmask(sig);
         recalc_sigpending(t);
+        seltree_update(t);
     }
     /* The global init keeps its protection: where the kernel drops it, init can later die and
      * the kernel panics; the model refuses init's death instead (tgs_force_fault's -EPERM). */

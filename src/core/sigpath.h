@@ -5,6 +5,7 @@
 #define TGS_CORE_SIGPATH_H
 
 #include "internal.h"
+#include "seltree.h"
 #include <errno.h>
 #include <string.h>
 

@@ -45,6 +45,7 @@ void thread_link(struct signal_struct *sig, struct task *t)
     if (sig->thread_tail) sig->thread_tail->thread_next = t;
     else sig->thread_head = t;
     sig->thread_tail = t;
+    seltree_link(sig, t);
 }
 
 /* list_del_rcu(&p->thread_node) */
@@ -56,6 +57,7 @@ void thread_unlink(struct task *t)
     if (t->thread_next) t->thread_next->thread_prev = t->thread_prev;
     else sig->thread_tail = t->thread_prev;
     t->thread_next = t->thread_prev = NULL;
+    seltree_unlink(sig, t);
 }
 
 /* next_thread: the next thread in list order, wrapping to the first. */

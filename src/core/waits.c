@@ -98,6 +98,7 @@ int tgs_sigtimedwait(tgs_world *w, tgs_pid self, tgs_sigset set, tgs_siginfo *in
     t->sc.timeout_ns = timeout_ns;
     t->real_blocked = t->blocked;
     t->blocked &= ~which;
+    seltree_update(t);
     recalc_sigpending(t);
     if (t->sigpending) return sc_first(t, sigtimedwait_resume(t));
     if (timeout_ns > 0) {
@@ -113,6 +114,7 @@ int tgs_signalfd(tgs_world *w, tgs_pid self, tgs_sigset mask, int nonblock)
     int err;
     struct task *t = sys_enter(w, self, &err);
     if (!t) return err;
+    seltree_note_signalfd(t);
     t->signalfd_open = 1;
     t->signalfd_mask = mask & ~SIG_KERNEL_ONLY_MASK;
     t->signalfd_nonblock = nonblock != 0;

@@ -115,6 +115,7 @@ static void world_free_task(struct tgs_world *w, struct task *t)
     if (sig && --sig->nr_threads <= 0) {
         flush_sigqueue(w, &sig->shared_pending, LEDGER_DISCARDED);
         pidns_put(w, sig->pid_ns);
+        seltree_destroy(w, sig);
         kfree(w, sig, sizeof *sig);
     }
     task_free(w, t);
