@@ -313,7 +313,9 @@ static int make_runner(sim *s)
     if (s->init < 0)
         return -1;
     tgs_pid tid = 0;
-    long r = tgs_fork(s->w, s->th[s->init].tid, &tid);
+    /* like the kernel runner: the scenario runs in a pid namespace whose init is the runner,
+     * so kill(-1) reaches exactly the scenario's processes */
+    long r = tgs_clone(s->w, s->th[s->init].tid, TGS_CLONE_NEWPID, 17, &tid);
     if (as_thread(s, s->init, r, "fork") < 0)
         return -1;
     s->runner = sys_proc(s, "runner", tid, s->init);
