@@ -55,19 +55,36 @@ static inline bool sig_in(int sig, uint64_t mask) { return sig < K_SIGRTMIN && (
 /* ---- pending queues ------------------------------------------------------------------------ */
 struct tgs_user;                 /* per-uid queued-signal count (ucounts) */
 
+/* One queued instance with its siginfo (the kernel's struct sigqueue). The siginfo is stored
+ * field by field without the padding of tgs_siginfo (48 B), so an entry is 56 B; see
+ * siginfo_to_entry / entry_to_siginfo (pending.c). */
 struct sigqueue {
     struct sigqueue *next;       /* FIFO order within the sigpending */
-    tgs_siginfo info;
-    struct tgs_user *user;       /* charged user; NULL if not charged */
+    int64_t si_value;
+    uint64_t si_addr;
+    int si_signo, si_errno, si_code;
+    tgs_pid si_pid;
+    uint32_t si_uid;
+    int si_status;
     tgs_pid sender;              /* sending tid, 0 = kernel (for --explain) */
+    uint32_t user;               /* charged user: index + 1 in the world's user table; 0 = none */
+};
+
+/* Entries per real-time signal of one queue (allocated while the queue holds RT entries; kept
+ * on a per-world free list otherwise). */
+#define K_NRTSIG (K_NSIG - K_SIGRTMIN + 1)
+struct sigcount {
+    union { uint32_t n[K_NRTSIG]; struct sigcount *next_free; };
 };
 
 struct sigpending {
     tgs_sigset signal;           /* bit set = at least one instance pending */
-    struct sigqueue *head, **tail;
     /* needed by core-A: signals whose bit (or one entry) is not a ledger instance: SIGKILL bits
      * set by a zap (sigpending_add_kill), and the signal that took the fatal fast path */
     tgs_sigset uncounted;
+    tgs_sigset queued;           /* signals with at least one entry (a standard one has <= 1) */
+    struct sigqueue *head, **tail;
+    struct sigcount *rt;         /* entries per RT signal; NULL while none is queued */
 };
 
 /* ---- sighand_struct ------------------------------------------------------------------------ */
@@ -135,6 +152,35 @@ struct signal_struct {
     int group_exit_cause_sig;
 };
 
+/* The syscall a task is in (the model's view of "kernel mode"). */
+enum sys_nr {
+    SYS_NONE, SYS_GENERIC, SYS_PAUSE, SYS_SIGSUSPEND, SYS_SIGTIMEDWAIT, SYS_SIGNALFD_READ,
+    SYS_BLOCK, SYS_NANOSLEEP, SYS_WAIT4, SYS_WAITID, SYS_EXEC, SYS_CLONE, SYS_EXIT
+};
+struct task;
+struct syscall_state {
+    unsigned char nr;            /* enum sys_nr; SYS_NONE = in user space */
+    unsigned char done;          /* result is final (just waiting for exit-to-user) */
+    unsigned char asleep;        /* sleeping inside the syscall */
+    unsigned char timed_out;
+    unsigned char completed;     /* SYS_BLOCK: the host completed it */
+    int options, idtype;
+    tgs_pid id;
+    int restart;                 /* TGS_ERESTART* for SYS_BLOCK */
+    long ret;                    /* result so far, or -ERESTART* */
+    /* re-evaluates a woken sleeping syscall: returns TGS_ASLEEP to sleep again, else result */
+    long (*resume)(struct task *t);
+    /* needed by core-A: re-issues the syscall after a restart (NULL = call resume) */
+    long (*reenter)(struct task *t);
+    /* arguments and out-pointers of the blocking syscalls */
+    tgs_sigset set;
+    tgs_siginfo *info;
+    int *status;
+    int64_t timeout_ns;
+    uint64_t deadline_ns;
+    long completion;             /* SYS_BLOCK: host's result */
+};
+
 /* One frame pushed for a handler (setup_rt_frame): what sigreturn restores. */
 struct sigframe {
     tgs_sigset saved_mask;       /* uc_sigmask */
@@ -145,89 +191,63 @@ struct sigframe {
     long syscall_ret;            /* the interrupted syscall's return value (after restart rules) */
     int restart_after;           /* 1: the syscall re-executes after sigreturn (SA_RESTART) */
     /* needed by core-A: what the upcall reports for this frame */
+    int on_altstack;
     uint64_t handler;
     unsigned long sa_flags;
     tgs_siginfo info;
     uint64_t frame_sp;
-    int on_altstack;
     int announced;               /* reported to the host by tgs_run (HANDLER) */
+    struct syscall_state sc;     /* the syscall state the frame saved (restored by sigreturn) */
 };
+/* Frames live in a per-task array allocated on the first handler and grown on demand (a thread
+ * that never runs a handler has none); at most TGS_MAX_FRAMES, the next one is a SIGSEGV. */
 #define TGS_MAX_FRAMES 64
 
-/* The syscall a task is in (the model's view of "kernel mode"). */
-enum sys_nr {
-    SYS_NONE, SYS_GENERIC, SYS_PAUSE, SYS_SIGSUSPEND, SYS_SIGTIMEDWAIT, SYS_SIGNALFD_READ,
-    SYS_BLOCK, SYS_NANOSLEEP, SYS_WAIT4, SYS_WAITID, SYS_EXEC, SYS_CLONE, SYS_EXIT
-};
-struct task;
-struct syscall_state {
-    int nr;                      /* enum sys_nr; SYS_NONE = in user space */
-    long ret;                    /* result so far, or -ERESTART* */
-    int done;                    /* result is final (just waiting for exit-to-user) */
-    int asleep;                  /* sleeping inside the syscall */
-    /* re-evaluates a woken sleeping syscall: returns TGS_ASLEEP to sleep again, else result */
-    long (*resume)(struct task *t);
-    /* arguments and out-pointers of the blocking syscalls */
-    tgs_sigset set;
-    tgs_siginfo *info;
-    int *status;
-    int options, idtype;
-    tgs_pid id;
-    int64_t timeout_ns;
-    uint64_t deadline_ns;
-    int timed_out;
-    int restart;                 /* TGS_ERESTART* for SYS_BLOCK */
-    long completion;             /* SYS_BLOCK: host's result */
-    int completed;
-    /* needed by core-A: re-issues the syscall after a restart (NULL = call resume) */
-    long (*reenter)(struct task *t);
-};
-
 struct task {
+    /* fields ordered by size (no padding holes) and, roughly, by how hot they are */
     tgs_pid pid;
+    int state;                   /* enum task_state */
     struct tgs_world *world;
     struct signal_struct *signal;
     struct sighand_struct *sighand;
-    struct task *group_leader;
-    struct task *thread_next;    /* thread list (NULL-terminated, creation order) */
-    struct task *thread_prev;
     tgs_sigset blocked, real_blocked, saved_sigmask;
-    int restore_sigmask;
     struct sigpending pending;
     unsigned jobctl;
     unsigned flags;              /* PF_* */
     int sigpending;              /* TIF_SIGPENDING */
-    int state;                   /* enum task_state */
+    int restore_sigmask;
     int exit_state;
     int exit_code;
     int exit_signal;             /* -1 for threads */
     int pdeath_signal;
+    struct syscall_state sc;
+    struct task *group_leader;
+    struct task *thread_next;    /* thread list (NULL-terminated, creation order) */
+    struct task *thread_prev;
     struct task *real_parent, *parent;
     struct task *children;       /* head of this task's children list */
     struct task *sibling_next, *sibling_prev;
     uint64_t sas_ss_sp, sas_ss_size;
-    unsigned sas_ss_flags;
     uint64_t sp;                 /* notional user stack pointer */
+    struct sigframe *frames;     /* [0] = outermost; NULL until the first handler (deliver.c) */
     int depth;                   /* handler frames pushed */
-    struct sigframe frames[TGS_MAX_FRAMES];
-    struct syscall_state sc;
+    int frames_cap;              /* slots allocated in frames */
+    unsigned sas_ss_flags;
     int signalfd_open;
     tgs_sigset signalfd_mask;
     int signalfd_nonblock;
     int last_dequeued;
     tgs_pid last_sender;
+    /* needed by core-A: "stopped inside get_signal": the next tgs_run continues the get_signal loop */
+    int resume_get_signal;
     uint64_t self_exec_id, parent_exec_id;
     struct task *pgrp_next, *pgrp_prev; /* needed by core-B: processes (leaders) of one pgrp */
     struct task *free_next;      /* needed by core-B: released while current (freed later) */
     struct task *vfork_parent;   /* needed by core-B: CLONE_VFORK parent waiting for exec/exit */
-    /* needed by core-A: the syscall state each frame saved (restored by sigreturn), and
-     * "stopped inside get_signal": the next tgs_run continues the get_signal loop */
-    struct syscall_state frame_sc[TGS_MAX_FRAMES];
-    int resume_get_signal;
 };
 
 /* ---- the world ------------------------------------------------------------------------------ */
-struct tgs_user { uint32_t uid; long sigpending; struct tgs_user *next; };
+struct tgs_user { uint32_t uid; uint32_t idx; long sigpending; struct tgs_user *next; };
 
 struct tgs_world {
     tgs_host_ops ops;
@@ -249,6 +269,12 @@ struct tgs_world {
     long reparent_steps;         /* children touched by reparenting (tests assert O(1)/child) */
     int nr_tasks;                /* tasks in the pid table */
     struct sigqueue *sigqueue_cache; /* needed by core-A: free list of sigqueue entries (pending.c) */
+    /* core-A (pending.c): the users by index (sigqueue.user - 1), a one-entry lookup cache, and
+     * the free list of per-queue RT entry counts */
+    struct tgs_user **user_tab;
+    uint32_t nr_users, user_cap;
+    struct tgs_user *user_last;
+    struct sigcount *sigcount_cache;
 };
 
 /* ---- tracing and allocation (trace.c / world.c) -------------------------------------------- */
@@ -300,7 +326,11 @@ int check_kill_permission(int sig, const tgs_siginfo *info, struct task *t, stru
 void flush_signal_handlers(struct task *t, int force_default);  /* exec: caught -> SIG_DFL */
 /* ledger buckets */
 enum { LEDGER_DELIVERED, LEDGER_IGNORED, LEDGER_COALESCED, LEDGER_OVERFLOWED, LEDGER_FLUSHED,
-       LEDGER_DISCARDED };
+       LEDGER_DISCARDED,
+       LEDGER_QUEUED };          /* not a bucket: n new instances now pending (running total) */
+/* The buckets DELIVERED, FLUSHED and DISCARDED take instances out of the queues: noting them
+ * lowers the running pending count (ledger.pending), QUEUED raises it. tgs_check recounts the
+ * queues and compares. */
 void ledger_note(struct tgs_world *w, int bucket, long n);
 #define sigpending_add_kill tgs__sigpending_add_kill
 #define sigqueue_cache_destroy tgs__sigqueue_cache_destroy
@@ -308,9 +338,16 @@ void ledger_note(struct tgs_world *w, int bucket, long n);
 /* needed by core-B: a zap (zap_other_threads, de_thread) sets SIGKILL with this, so the bit is
  * not counted as a generated signal by the ledger. Does not wake. */
 void sigpending_add_kill(struct task *t);
-/* needed by core-B: call at the end of tgs_world_free (frees the sigqueue free list) */
+/* needed by core-B: call at the end of tgs_world_free, after the users are freed (frees the
+ * free lists of sigqueue entries and RT counts, and the user table) */
 void sigqueue_cache_destroy(struct tgs_world *w);
 bool sig_fatal(struct task *t, int sig);                 /* SIG_DFL and terminate/core class */
+#define free_sigframes tgs__free_sigframes
+#define copy_sigframes tgs__copy_sigframes
+/* needed by core-B: the task's handler-frame array (deliver.c). free_sigframes at free_task;
+ * copy_sigframes when fork copies the memory image (before anything else can fail: -ENOMEM) */
+void free_sigframes(struct task *t);
+int copy_sigframes(struct task *p, const struct task *cur);
 
 /* ==== process path (core-B) ================================================================== */
 #define do_group_exit tgs__do_group_exit

@@ -42,6 +42,7 @@ static inline bool is_restart_code(long r)
 }
 static inline void emit_ev(struct tgs_world *w, int type, tgs_pid tid, tgs_pid target, int sig, long value, int flag)
 {
+    if (!w->ops.trace) return;          /* no event is built when nobody traces */
     tgs_event e;
     memset(&e, 0, sizeof e);
     e.type = type; e.tid = tid; e.target = target; e.sig = sig; e.value = value; e.flag = flag;
@@ -50,13 +51,16 @@ static inline void emit_ev(struct tgs_world *w, int type, tgs_pid tid, tgs_pid t
 
 /* pending.c */
 struct tgs_user *user_get(struct tgs_world *w, uint32_t uid, bool create);
-struct sigqueue *sigqueue_alloc(struct task *t, bool override);
+struct tgs_user *sigqueue_user(const struct tgs_world *w, const struct sigqueue *e);
+struct sigqueue *sigqueue_alloc(struct task *t, struct sigpending *q, int sig, bool override);
 void sigqueue_free(struct tgs_world *w, struct sigqueue *q);
 void sigqueue_append(struct sigpending *q, struct sigqueue *e);
-int sigpending_entries(const struct sigpending *q, int sig);
+struct sigqueue *sigqueue_unlink(struct tgs_world *w, struct sigpending *q, struct sigqueue **pp);
+void siginfo_to_entry(struct sigqueue *e, const tgs_siginfo *info);
+void entry_to_siginfo(tgs_siginfo *info, const struct sigqueue *e);
+long sigpending_count(const struct sigpending *q, int sig);
 long sigpending_instances(const struct sigpending *q, int sig);
 long sigpending_all_instances(const struct sigpending *q);
-void flush_sigqueue_mask_nonote(struct tgs_world *w, tgs_sigset mask, struct sigpending *q, int bucket);
 
 /* select.c */
 void complete_signal_from(int sig, struct task *p, int type, struct task *sender);

@@ -24,6 +24,7 @@ struct task *task_alloc(struct tgs_world *w)
 /* free_task */
 void task_free(struct tgs_world *w, struct task *t)
 {
+    free_sigframes(t);
     kfree(w, t, sizeof *t);
 }
 
