@@ -80,10 +80,11 @@ static int check_group(const struct signal_struct *s, long *inst, char *why, siz
 {
     const struct task *head = s->thread_head;
     if (check_queue(&s->shared_pending, "shared queue", head->pid, inst, why, len)) return -1;
-    int live = 0;
+    int live = 0, sfd = 0;
     bool target_ok = s->curr_target == NULL;
     for (const struct task *t = head; t; t = t->thread_next) {
         if (t->signal != s) FAIL("thread %d of group %d has another signal_struct", t->pid, head->pid);
+        sfd += t->signalfd_open != 0;
         if (t == s->curr_target) target_ok = true;
         if (!(t->flags & PF_EXITING) && !t->exit_state) live++;
         if ((s->flags & SIGNAL_GROUP_EXIT) && !t->exit_state && !(t->flags & PF_EXITING) &&
@@ -91,6 +92,7 @@ static int check_group(const struct signal_struct *s, long *inst, char *why, siz
             FAIL("group %d exiting but thread %d has no SIGKILL pending", head->pid, t->pid);
     }
     if (!target_ok) FAIL("curr_target of group %d is not one of its threads", head->pid);
+    if (sfd != s->nr_signalfd) FAIL("group %d: nr_signalfd %d but %d threads with a signalfd", head->pid, s->nr_signalfd, sfd);
     if (s->group_stop_count > live)
         FAIL("group %d: group_stop_count %d > %d live threads", head->pid, s->group_stop_count, live);
     return 0;

@@ -170,7 +170,7 @@ static void push_frame(struct task *t, int sig, const tgs_siginfo *info, const s
     f->frame_sp = fsp;
     f->announced = 0;
     f->sc = t->sc;
-    memset(&t->sc, 0, sizeof t->sc);
+    ZERO(&t->sc);
     t->depth++;
     t->sp = fsp;
 }

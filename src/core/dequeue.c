@@ -2,8 +2,6 @@
  * private queue, then the shared one, lowest number first with the synchronous-bit rule. */
 #include "sigpath.h"
 
-bool has_pending_signals(tgs_sigset pending, tgs_sigset blocked) { return (pending & ~blocked) != 0; }
-
 /* recalc_sigpending_tsk + recalc_sigpending (sets and clears TIF_SIGPENDING) */
 void recalc_sigpending(struct task *t)
 {

@@ -15,7 +15,21 @@
 #define TGS_CORE_INTERNAL_H
 
 #include "tgsig.h"
+#include <errno.h>
 #include <stdbool.h>
+#include <string.h>
+
+/* memset(p, 0, n) of a small struct in pieces of at most 64 bytes: gcc -O2 turns a single
+ * memset of more than 80 bytes into `rep stos`, whose start-up latency dominated the syscall
+ * fast paths (sys_done, tgs_run); pieces of constant size become plain vector stores. */
+static inline void zero_small(void *p, size_t n)
+{
+    char *c = p;
+    size_t i = 0;
+    for (; i + 64 <= n; i += 64) memset(c + i, 0, 64);
+    if (i < n) memset(c + i, 0, n - i);
+}
+#define ZERO(ptr) zero_small((ptr), sizeof *(ptr))
 
 /* ---- signal numbers and classes (props.c holds the table) --------------------------------- */
 enum {
@@ -87,6 +101,24 @@ struct sigpending {
     struct sigcount *rt;         /* entries per RT signal; NULL while none is queued */
 };
 
+/* Entries of sig in q (O(1)). */
+static inline long sigpending_count(const struct sigpending *q, int sig)
+{
+    if (!(q->queued & sigmask(sig))) return 0;
+    return sig < K_SIGRTMIN ? 1 : (long)q->rt->n[sig - K_SIGRTMIN];
+}
+
+/* Ledger instances of sig in q: a set bit is one instance (bit only) or one per entry, minus
+ * the one marked uncounted (zap SIGKILL, fatal fast path). O(1). */
+static inline long sigpending_instances(const struct sigpending *q, int sig)
+{
+    if (!(q->signal & sigmask(sig))) return 0;
+    long n = sigpending_count(q, sig);
+    if (n == 0) n = 1;
+    if (q->uncounted & sigmask(sig)) n--;
+    return n;
+}
+
 /* ---- sighand_struct ------------------------------------------------------------------------ */
 struct k_sigaction { uint64_t handler; unsigned long flags; tgs_sigset mask; };
 struct sighand_struct {
@@ -150,6 +182,9 @@ struct signal_struct {
     /* needed by core-A: why the group exit started (sender tid, 0 = kernel; the signal) */
     tgs_pid group_exit_cause_tid;
     int group_exit_cause_sig;
+    /* needed by core-A: threads of the group with a signalfd open (signalfd_open), so a send
+     * looks for signalfd readers to wake only when there can be one (signalfd_notify) */
+    int nr_signalfd;
 };
 
 /* The syscall a task is in (the model's view of "kernel mode"). */
@@ -204,46 +239,51 @@ struct sigframe {
 #define TGS_MAX_FRAMES 64
 
 struct task {
-    /* fields ordered by size (no padding holes) and, roughly, by how hot they are */
-    tgs_pid pid;
+    /* Layout: what the passes over a whole thread list touch (the list link, the private
+     * queue's bits, states, flags, the syscall's flags) comes first, in the first two cache
+     * lines, so that a walk over a million threads streams few lines per thread (part 5 of the
+     * benchmarks); then the rest, by size, without padding holes. */
+    struct task *thread_next;    /* thread list (NULL-terminated, creation order) */
+    struct sigpending pending;
     int state;                   /* enum task_state */
+    int exit_state;
+    unsigned flags;              /* PF_* */
+    unsigned jobctl;
+    int sigpending;              /* TIF_SIGPENDING */
+    tgs_pid pid;
     struct tgs_world *world;
     struct signal_struct *signal;
-    struct sighand_struct *sighand;
-    tgs_sigset blocked, real_blocked, saved_sigmask;
-    struct sigpending pending;
-    unsigned jobctl;
-    unsigned flags;              /* PF_* */
-    int sigpending;              /* TIF_SIGPENDING */
-    int restore_sigmask;
-    int exit_state;
-    int exit_code;
-    int exit_signal;             /* -1 for threads */
-    int pdeath_signal;
+    tgs_sigset blocked;
+    /* needed by core-A: "stopped inside get_signal": the next tgs_run continues the get_signal loop */
+    int resume_get_signal;
+    int depth;                   /* handler frames pushed */
     struct syscall_state sc;
-    struct task *group_leader;
-    struct task *thread_next;    /* thread list (NULL-terminated, creation order) */
+    struct sighand_struct *sighand;
+    tgs_sigset real_blocked;
     struct task *thread_prev;
+    struct task *group_leader;
+    tgs_sigset saved_sigmask;
+    uint64_t sp;                 /* notional user stack pointer */
+    struct sigframe *frames;     /* [0] = outermost; NULL until the first handler (deliver.c) */
     struct task *real_parent, *parent;
     struct task *children;       /* head of this task's children list */
     struct task *sibling_next, *sibling_prev;
     uint64_t sas_ss_sp, sas_ss_size;
-    uint64_t sp;                 /* notional user stack pointer */
-    struct sigframe *frames;     /* [0] = outermost; NULL until the first handler (deliver.c) */
-    int depth;                   /* handler frames pushed */
-    int frames_cap;              /* slots allocated in frames */
-    unsigned sas_ss_flags;
-    int signalfd_open;
     tgs_sigset signalfd_mask;
-    int signalfd_nonblock;
-    int last_dequeued;
-    tgs_pid last_sender;
-    /* needed by core-A: "stopped inside get_signal": the next tgs_run continues the get_signal loop */
-    int resume_get_signal;
     uint64_t self_exec_id, parent_exec_id;
     struct task *pgrp_next, *pgrp_prev; /* needed by core-B: processes (leaders) of one pgrp */
     struct task *free_next;      /* needed by core-B: released while current (freed later) */
     struct task *vfork_parent;   /* needed by core-B: CLONE_VFORK parent waiting for exec/exit */
+    int frames_cap;              /* slots allocated in frames */
+    int restore_sigmask;
+    int exit_code;
+    int exit_signal;             /* -1 for threads */
+    int pdeath_signal;
+    unsigned sas_ss_flags;
+    int signalfd_open;
+    int signalfd_nonblock;
+    int last_dequeued;
+    tgs_pid last_sender;
 };
 
 /* ---- the world ------------------------------------------------------------------------------ */
@@ -281,7 +321,12 @@ struct tgs_world {
 void *kalloc(struct tgs_world *w, size_t size);          /* zeroed; NULL on failure */
 void kfree(struct tgs_world *w, void *p, size_t size);
 void trace_event(struct tgs_world *w, const tgs_event *ev);
-struct task *find_task_by_pid(struct tgs_world *w, tgs_pid pid);   /* NULL if none/reaped */
+/* find_task_by_pid_ns (root namespace numbers): NULL if free or released. */
+static inline struct task *find_task_by_pid(struct tgs_world *w, tgs_pid pid)
+{
+    if (!w || pid <= 0 || pid > w->pid_max) return NULL;
+    return w->pid_table[pid];
+}
 
 /* ==== signal path (core-A) =================================================================== */
 #define send_signal_locked tgs__send_signal_locked
@@ -331,7 +376,21 @@ enum { LEDGER_DELIVERED, LEDGER_IGNORED, LEDGER_COALESCED, LEDGER_OVERFLOWED, LE
 /* The buckets DELIVERED, FLUSHED and DISCARDED take instances out of the queues: noting them
  * lowers the running pending count (ledger.pending), QUEUED raises it. tgs_check recounts the
  * queues and compares. */
-void ledger_note(struct tgs_world *w, int bucket, long n);
+static inline void ledger_note(struct tgs_world *w, int bucket, long n)
+{
+    if (n <= 0) return;
+    uint64_t v = (uint64_t)n;
+    switch (bucket) {
+    case LEDGER_QUEUED: w->ledger.pending += v; return;
+    case LEDGER_IGNORED: w->ledger.ignored += v; return;
+    case LEDGER_COALESCED: w->ledger.coalesced += v; return;
+    case LEDGER_OVERFLOWED: w->ledger.overflowed += v; return;
+    case LEDGER_DELIVERED: w->ledger.delivered += v; break;
+    case LEDGER_FLUSHED: w->ledger.flushed += v; break;
+    default: w->ledger.discarded += v; break;
+    }
+    w->ledger.pending -= v;               /* out of a queue */
+}
 #define sigpending_add_kill tgs__sigpending_add_kill
 #define sigqueue_cache_destroy tgs__sigqueue_cache_destroy
 #define sig_fatal tgs__sig_fatal
@@ -388,8 +447,18 @@ bool task_set_jobctl_pending(struct task *t, unsigned mask);     /* false if t i
 void kill_orphaned_pgrp(struct task *tsk, struct task *parent);
 bool will_become_orphaned_pgrp(struct tgs_world *w, tgs_pid pgrp, struct task *ignored);
 /* core-B syscalls: the calling task, or NULL with *err = -ESRCH (no such/dead) or -EBUSY
- * (stopped or asleep in another syscall). */
-struct task *syscall_task(struct tgs_world *w, tgs_pid self, int *err);
+ * (stopped or asleep in another syscall). Also a scheduling point: tasks released in their own
+ * do_exit are freed here. Inline: every syscall goes through it. */
+void free_deferred_tasks(struct tgs_world *w);           /* task.c */
+static inline struct task *syscall_task(struct tgs_world *w, tgs_pid self, int *err)
+{
+    if (w && w->deferred_free) free_deferred_tasks(w);   /* a scheduling point */
+    struct task *t = find_task_by_pid(w, self);
+    if (!t || t->exit_state || (t->flags & PF_EXITING)) { *err = -ESRCH; return NULL; }
+    if (t->state == TASK_STOPPED || t->sc.asleep) { *err = -EBUSY; return NULL; }
+    *err = 0;
+    return t;
+}
 /* wakes t if its state is in `mask` (bit 1<<TASK_*): state = RUNNING, TGS_EV_WAKE, ops->wake */
 bool wake_up_state(struct task *t, unsigned mask);
 void wake_up_parent(struct task *p, struct task *parent);  /* __wake_up_parent: wake parent's group waiters p satisfies */

@@ -1,24 +1,9 @@
 /* ledger.c - the signal ledger: every generated signal ends in exactly one bucket. Pending is a
  * running total: raised when a send adds an instance to a queue (LEDGER_QUEUED), lowered by the
  * buckets that take instances out of queues (delivered, flushed, discarded). tgs_check recounts
- * the queues and compares, so the running total cannot drift unnoticed. */
+ * the queues and compares, so the running total cannot drift unnoticed. ledger_note, called on
+ * the hot paths, is inline in internal.h. */
 #include "sigpath.h"
-
-void ledger_note(struct tgs_world *w, int bucket, long n)
-{
-    if (n <= 0) return;
-    uint64_t v = (uint64_t)n;
-    switch (bucket) {
-    case LEDGER_QUEUED: w->ledger.pending += v; return;
-    case LEDGER_IGNORED: w->ledger.ignored += v; return;
-    case LEDGER_COALESCED: w->ledger.coalesced += v; return;
-    case LEDGER_OVERFLOWED: w->ledger.overflowed += v; return;
-    case LEDGER_DELIVERED: w->ledger.delivered += v; break;
-    case LEDGER_FLUSHED: w->ledger.flushed += v; break;
-    default: w->ledger.discarded += v; break;
-    }
-    w->ledger.pending -= v;               /* out of a queue */
-}
 
 /* O(1): the running totals */
 void tgs_ledger_get(const tgs_world *w, tgs_ledger *out)

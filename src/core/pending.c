@@ -3,8 +3,6 @@
  * signal's instances never walks a queue), flushing, ledger instance counting. */
 #include "sigpath.h"
 
-#define RT_MASK (~0ULL << (K_SIGRTMIN - 1))   /* signals 32..64 */
-
 void sigpending_init(struct sigpending *q)
 {
     memset(q, 0, sizeof *q);
@@ -48,12 +46,6 @@ struct tgs_user *user_get(struct tgs_world *w, uint32_t uid, bool create)
     return w->user_last = u;
 }
 
-/* The user an entry is charged to (NULL = none). */
-struct tgs_user *sigqueue_user(const struct tgs_world *w, const struct sigqueue *e)
-{
-    return e->user ? w->user_tab[e->user - 1] : NULL;
-}
-
 /* Frees the user table (world teardown, after the users themselves). */
 static void user_tab_destroy(struct tgs_world *w)
 {
@@ -70,21 +62,12 @@ static bool sigcount_ensure(struct tgs_world *w, struct sigpending *q)
     struct sigcount *c = w->sigcount_cache;
     if (c) {
         w->sigcount_cache = c->next_free;
-        memset(c, 0, sizeof *c);
+        c->next_free = NULL;            /* the counts were all zero when it was released */
     } else if (!(c = kalloc(w, sizeof *c))) {
         return false;
     }
     q->rt = c;
     return true;
-}
-
-/* q holds no RT entry any more: its counts (all zero) go back to the free list. */
-static void sigcount_release(struct tgs_world *w, struct sigpending *q)
-{
-    if (!q->rt || (q->queued & RT_MASK)) return;
-    q->rt->next_free = w->sigcount_cache;
-    w->sigcount_cache = q->rt;
-    q->rt = NULL;
 }
 
 /* __sigqueue_alloc: charge the receiver's uid first, then take an entry from the free list (or
@@ -93,7 +76,8 @@ static void sigcount_release(struct tgs_world *w, struct sigpending *q)
 struct sigqueue *sigqueue_alloc(struct task *t, struct sigpending *q, int sig, bool override)
 {
     struct tgs_world *w = t->world;
-    struct tgs_user *u = user_get(w, t->signal->uid, true);
+    struct tgs_user *u = w->user_last;
+    if (!u || u->uid != t->signal->uid) u = user_get(w, t->signal->uid, true);
     if (!u) return NULL;
     long limit = t->signal->rlim_sigpending;
     u->sigpending++;
@@ -113,16 +97,6 @@ struct sigqueue *sigqueue_alloc(struct task *t, struct sigpending *q, int sig, b
     return e;
 }
 
-/* __sigqueue_free: uncharge, back to the free list */
-void sigqueue_free(struct tgs_world *w, struct sigqueue *q)
-{
-    struct tgs_user *u = sigqueue_user(w, q);
-    if (u) u->sigpending--;
-    q->user = 0;
-    q->next = w->sigqueue_cache;
-    w->sigqueue_cache = q;
-}
-
 /* World teardown: the free lists of entries and counts, and the user table. */
 void sigqueue_cache_destroy(struct tgs_world *w)
 {
@@ -137,74 +111,6 @@ void sigqueue_cache_destroy(struct tgs_world *w)
         w->sigcount_cache = c->next_free;
         kfree(w, c, sizeof *c);
     }
-}
-
-/* copy_siginfo into an entry (its fields without tgs_siginfo's padding) */
-void siginfo_to_entry(struct sigqueue *e, const tgs_siginfo *info)
-{
-    e->si_signo = info->si_signo;
-    e->si_errno = info->si_errno;
-    e->si_code = info->si_code;
-    e->si_pid = info->si_pid;
-    e->si_uid = info->si_uid;
-    e->si_value = info->si_value;
-    e->si_status = info->si_status;
-    e->si_addr = info->si_addr;
-}
-
-/* copy_siginfo out of an entry */
-void entry_to_siginfo(tgs_siginfo *info, const struct sigqueue *e)
-{
-    memset(info, 0, sizeof *info);
-    info->si_signo = e->si_signo;
-    info->si_errno = e->si_errno;
-    info->si_code = e->si_code;
-    info->si_pid = e->si_pid;
-    info->si_uid = e->si_uid;
-    info->si_value = e->si_value;
-    info->si_status = e->si_status;
-    info->si_addr = e->si_addr;
-}
-
-/* Entries of sig in q (O(1)). */
-long sigpending_count(const struct sigpending *q, int sig)
-{
-    if (!(q->queued & sigmask(sig))) return 0;
-    return sig < K_SIGRTMIN ? 1 : (long)q->rt->n[sig - K_SIGRTMIN];
-}
-
-/* Appends e (keyed by its si_signo; an RT one needs q->rt, see sigqueue_alloc). */
-void sigqueue_append(struct sigpending *q, struct sigqueue *e)
-{
-    int sig = e->si_signo;
-    e->next = NULL;
-    *q->tail = e;
-    q->tail = &e->next;
-    q->queued |= sigmask(sig);
-    if (sig >= K_SIGRTMIN) q->rt->n[sig - K_SIGRTMIN]++;
-}
-
-/* Unlinks the entry *pp (of signal sig) from q: the tail, the counts; the entry is not freed. */
-struct sigqueue *sigqueue_unlink(struct tgs_world *w, struct sigpending *q, struct sigqueue **pp)
-{
-    struct sigqueue *e = *pp;
-    int sig = e->si_signo;
-    *pp = e->next;
-    if (q->tail == &e->next) q->tail = pp;
-    if (sig < K_SIGRTMIN || --q->rt->n[sig - K_SIGRTMIN] == 0) q->queued &= ~sigmask(sig);
-    if (sig >= K_SIGRTMIN) sigcount_release(w, q);
-    return e;
-}
-
-/* Ledger instances of sig in q: a set bit is one instance (bit only) or one per entry, minus
- * the one marked uncounted (zap SIGKILL, fatal fast path). O(1). */
-long sigpending_instances(const struct sigpending *q, int sig)
-{
-    if (!(q->signal & sigmask(sig))) return 0;
-    long n = sigpending_count(q, sig);
-    if (n == 0) n = 1;
-    if (q->uncounted & sigmask(sig)) n--;
-    return n;
 }
 
 /* Instances of every signal of mask in q (O(signals in the mask)). */

@@ -125,6 +125,7 @@ static void emit_generate(struct task *t, int sig, const tgs_siginfo *info, int 
 /* signalfd_notify: wake the signalfd readers of this sighand that could read sig */
 static void signalfd_notify(struct task *t, int sig, int type)
 {
+    if (!t->signal->nr_signalfd) return;        /* no thread of the group has a signalfd */
     for_each_thread(t->signal, r) {
         if (r->sighand != t->sighand || r->sc.nr != SYS_SIGNALFD_READ || !r->sc.asleep) continue;
         if (!(r->signalfd_mask & sigmask(sig)) || (type == PIDTYPE_PID && r != t)) continue;

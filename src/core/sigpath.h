@@ -5,6 +5,7 @@
 #define TGS_CORE_SIGPATH_H
 
 #include "internal.h"
+#include "sigqueue.h"
 #include <errno.h>
 #include <string.h>
 
@@ -42,7 +43,7 @@ static inline bool is_restart_code(long r)
 }
 static inline void emit_ev(struct tgs_world *w, int type, tgs_pid tid, tgs_pid target, int sig, long value, int flag)
 {
-    if (!w->ops.trace) return;          /* no event is built when nobody traces */
+    if (!w->ops.trace) return;          /* no event is built (nor its fields read) untraced */
     tgs_event e;
     memset(&e, 0, sizeof e);
     e.type = type; e.tid = tid; e.target = target; e.sig = sig; e.value = value; e.flag = flag;
@@ -51,15 +52,7 @@ static inline void emit_ev(struct tgs_world *w, int type, tgs_pid tid, tgs_pid t
 
 /* pending.c */
 struct tgs_user *user_get(struct tgs_world *w, uint32_t uid, bool create);
-struct tgs_user *sigqueue_user(const struct tgs_world *w, const struct sigqueue *e);
 struct sigqueue *sigqueue_alloc(struct task *t, struct sigpending *q, int sig, bool override);
-void sigqueue_free(struct tgs_world *w, struct sigqueue *q);
-void sigqueue_append(struct sigpending *q, struct sigqueue *e);
-struct sigqueue *sigqueue_unlink(struct tgs_world *w, struct sigpending *q, struct sigqueue **pp);
-void siginfo_to_entry(struct sigqueue *e, const tgs_siginfo *info);
-void entry_to_siginfo(tgs_siginfo *info, const struct sigqueue *e);
-long sigpending_count(const struct sigpending *q, int sig);
-long sigpending_instances(const struct sigpending *q, int sig);
 long sigpending_all_instances(const struct sigpending *q);
 
 /* select.c */
@@ -68,7 +61,7 @@ void wake_stopped_for_cont(struct task *t);
 
 /* dequeue.c */
 int dequeue_synchronous_signal(struct task *t, tgs_siginfo *info);
-bool has_pending_signals(tgs_sigset pending, tgs_sigset blocked);
+static inline bool has_pending_signals(tgs_sigset pending, tgs_sigset blocked) { return (pending & ~blocked) != 0; }
 void __set_task_blocked(struct task *t, tgs_sigset newset);
 
 /* send.c */

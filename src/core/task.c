@@ -175,6 +175,7 @@ static void exit_signal_unhash(struct tgs_world *w, struct task *p)
     if (sig->curr_target == p)
         sig->curr_target = next_thread(p) == p ? NULL : next_thread(p);
     sig->nr_threads--;
+    if (p->signalfd_open) sig->nr_signalfd--;
     thread_unlink(p);
     if (w->pid_table[p->pid] == p) pid_free(w, p->pid);
     w->nr_tasks--;
