@@ -131,6 +131,7 @@ static bool frame_reserve(struct task *t)
 /* needed by core-B: free_task's share (the frame array) */
 void free_sigframes(struct task *t)
 {
+    if (!t->frames) return;
     kfree(t->world, t->frames, (size_t)t->frames_cap * sizeof *t->frames);
     t->frames = NULL;
     t->frames_cap = 0;

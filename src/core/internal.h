@@ -239,51 +239,55 @@ struct sigframe {
 #define TGS_MAX_FRAMES 64
 
 struct task {
-    /* Layout: what the passes over a whole thread list touch (the list link, the private
-     * queue's bits, states, flags, the syscall's flags) comes first, in the first two cache
-     * lines, so that a walk over a million threads streams few lines per thread (part 5 of the
-     * benchmarks); then the rest, by size, without padding holes. */
+    /* Layout, for walks over a million threads (part 5 of the benchmarks): fields are grouped by
+     * the passes that touch them, so that a pass streams few cache lines per thread. First what
+     * every pass over a thread list reads (list link, states, flags, the private queue's bits,
+     * the mask); then what running a thread adds (frames, the syscall); then what exit adds;
+     * then the cold rest. No padding holes. */
     struct task *thread_next;    /* thread list (NULL-terminated, creation order) */
-    struct sigpending pending;
+    struct tgs_world *world;
     int state;                   /* enum task_state */
     int exit_state;
     unsigned flags;              /* PF_* */
     unsigned jobctl;
     int sigpending;              /* TIF_SIGPENDING */
     tgs_pid pid;
-    struct tgs_world *world;
+    struct sigpending pending;   /* .signal: the last of the 48 bytes every walk reads */
     struct signal_struct *signal;
     tgs_sigset blocked;
+    /* -- running -- */
+    struct sigframe *frames;     /* [0] = outermost; NULL until the first handler (deliver.c) */
     /* needed by core-A: "stopped inside get_signal": the next tgs_run continues the get_signal loop */
     int resume_get_signal;
     int depth;                   /* handler frames pushed */
-    struct syscall_state sc;
-    struct sighand_struct *sighand;
-    tgs_sigset real_blocked;
-    struct task *thread_prev;
-    struct task *group_leader;
-    tgs_sigset saved_sigmask;
-    uint64_t sp;                 /* notional user stack pointer */
-    struct sigframe *frames;     /* [0] = outermost; NULL until the first handler (deliver.c) */
-    struct task *real_parent, *parent;
-    struct task *children;       /* head of this task's children list */
-    struct task *sibling_next, *sibling_prev;
-    uint64_t sas_ss_sp, sas_ss_size;
-    tgs_sigset signalfd_mask;
-    uint64_t self_exec_id, parent_exec_id;
-    struct task *pgrp_next, *pgrp_prev; /* needed by core-B: processes (leaders) of one pgrp */
-    struct task *free_next;      /* needed by core-B: released while current (freed later) */
-    struct task *vfork_parent;   /* needed by core-B: CLONE_VFORK parent waiting for exec/exit */
     int frames_cap;              /* slots allocated in frames */
     int restore_sigmask;
+    struct syscall_state sc;
+    /* -- exit -- */
+    struct task *free_next;      /* needed by core-B: released while current (freed later) */
+    struct task *group_leader;
+    struct sighand_struct *sighand;
+    struct task *children;       /* head of this task's children list */
+    struct task *vfork_parent;   /* needed by core-B: CLONE_VFORK parent waiting for exec/exit */
+    struct task *real_parent;
+    struct task *thread_prev;
     int exit_code;
     int exit_signal;             /* -1 for threads */
     int pdeath_signal;
-    unsigned sas_ss_flags;
-    int signalfd_open;
-    int signalfd_nonblock;
     int last_dequeued;
     tgs_pid last_sender;
+    int signalfd_open;
+    /* -- the rest -- */
+    struct task *parent;
+    struct task *sibling_next, *sibling_prev;
+    struct task *pgrp_next, *pgrp_prev; /* needed by core-B: processes (leaders) of one pgrp */
+    uint64_t sas_ss_sp, sas_ss_size;
+    tgs_sigset signalfd_mask;
+    uint64_t self_exec_id, parent_exec_id;
+    tgs_sigset saved_sigmask, real_blocked;
+    uint64_t sp;                 /* notional user stack pointer */
+    unsigned sas_ss_flags;
+    int signalfd_nonblock;
 };
 
 /* ---- the world ------------------------------------------------------------------------------ */
