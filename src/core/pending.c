@@ -122,11 +122,6 @@ static long instances_in(const struct sigpending *q, tgs_sigset mask)
     return n;
 }
 
-long sigpending_all_instances(const struct sigpending *q)
-{
-    return instances_in(q, ~0ULL);
-}
-
 /* flush_sigqueue_mask: remove every instance of the signals in mask from q */
 void flush_sigqueue_mask(struct tgs_world *w, tgs_sigset mask, struct sigpending *q, int bucket)
 {

@@ -53,7 +53,6 @@ static inline void emit_ev(struct tgs_world *w, int type, tgs_pid tid, tgs_pid t
 /* pending.c */
 struct tgs_user *user_get(struct tgs_world *w, uint32_t uid, bool create);
 struct sigqueue *sigqueue_alloc(struct task *t, struct sigpending *q, int sig, bool override);
-long sigpending_all_instances(const struct sigpending *q);
 
 /* select.c */
 void complete_signal_from(int sig, struct task *p, int type, struct task *sender);
