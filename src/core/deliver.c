@@ -111,12 +111,51 @@ static void force_sigsegv(struct task *t, int sig)
     force_sig_info_to_task(t, &info, SIGSEGV, sig == SIGSEGV);
 }
 
+/* The frame array holds one more frame (grown by doubling up to TGS_MAX_FRAMES). false when
+ * the allocation fails: like a frame that cannot be written to the user stack. */
+static bool frame_reserve(struct task *t)
+{
+    if (t->depth < t->frames_cap) return true;
+    struct tgs_world *w = t->world;
+    int cap = t->frames_cap ? 2 * t->frames_cap : 1;
+    if (cap > TGS_MAX_FRAMES) cap = TGS_MAX_FRAMES;
+    struct sigframe *f = kalloc(w, (size_t)cap * sizeof *f);
+    if (!f) return false;
+    if (t->depth) memcpy(f, t->frames, (size_t)t->depth * sizeof *f);
+    kfree(w, t->frames, (size_t)t->frames_cap * sizeof *f);
+    t->frames = f;
+    t->frames_cap = cap;
+    return true;
+}
+
+/* needed by core-B: free_task's share (the frame array) */
+void free_sigframes(struct task *t)
+{
+    if (!t->frames) return;
+    kfree(t->world, t->frames, (size_t)t->frames_cap * sizeof *t->frames);
+    t->frames = NULL;
+    t->frames_cap = 0;
+    t->depth = 0;
+}
+
+/* needed by core-B: dup_task_struct's copy of the frames (fork keeps the memory image).
+ * -ENOMEM when the array cannot be allocated. */
+int copy_sigframes(struct task *p, const struct task *cur)
+{
+    if (!cur->depth) return 0;
+    struct sigframe *f = kalloc(p->world, (size_t)cur->depth * sizeof *f);
+    if (!f) return -ENOMEM;
+    memcpy(f, cur->frames, (size_t)cur->depth * sizeof *f);
+    p->frames = f;
+    p->frames_cap = p->depth = cur->depth;
+    return 0;
+}
+
 /* setup_rt_frame: push the frame (saved mask, uc_stack, the interrupted syscall) */
 static void push_frame(struct task *t, int sig, const tgs_siginfo *info, const struct k_sigaction *ka,
                        uint64_t fsp, int on_alt, int restart)
 {
     struct sigframe *f = &t->frames[t->depth];
-    memset(f, 0, sizeof *f);
     f->saved_mask = t->restore_sigmask ? t->saved_sigmask : t->blocked;
     f->saved_sp = t->sp;
     f->ss_sp = t->sas_ss_sp;
@@ -125,13 +164,14 @@ static void push_frame(struct task *t, int sig, const tgs_siginfo *info, const s
     f->sig = sig;
     f->syscall_ret = t->sc.ret;
     f->restart_after = restart;
+    f->on_altstack = on_alt;
     f->handler = ka->handler;
     f->sa_flags = ka->flags;
     f->info = *info;
     f->frame_sp = fsp;
-    f->on_altstack = on_alt;
-    t->frame_sc[t->depth] = t->sc;
-    memset(&t->sc, 0, sizeof t->sc);
+    f->announced = 0;
+    f->sc = t->sc;
+    ZERO(&t->sc);
     t->depth++;
     t->sp = fsp;
 }
@@ -143,7 +183,7 @@ int handle_signal(struct task *t, int sig, const tgs_siginfo *info, const struct
     long r = restart_with_handler(t, ka, &restart);
     if (t->sc.nr != SYS_NONE) t->sc.ret = restart ? SC_REISSUE : r;
     uint64_t fsp = get_sigframe(t, ka, &on_alt);
-    if (!fsp || !(ka->flags & TGS_SA_RESTORER) || t->depth >= TGS_MAX_FRAMES) {
+    if (!fsp || !(ka->flags & TGS_SA_RESTORER) || t->depth >= TGS_MAX_FRAMES || !frame_reserve(t)) {
         force_sigsegv(t, sig);
         return -1;
     }
@@ -168,14 +208,13 @@ int tgs_sigreturn(tgs_world *w, tgs_pid self, tgs_sigset saved_mask_or, tgs_sigs
     if (!t || t->exit_state || (t->flags & PF_EXITING)) return -ESRCH;
     if (t->depth <= 0 || t->sc.asleep) return -EINVAL;
     struct sigframe *f = &t->frames[t->depth - 1];
-    struct syscall_state sc = t->frame_sc[t->depth - 1];
     int depth = t->depth--;
     set_current_blocked(t, (f->saved_mask | saved_mask_or) & ~saved_mask_andnot);
     tgs_stack ss = { .ss_sp = f->ss_sp, .ss_flags = f->ss_flags, .ss_size = f->ss_size };
     (void)do_sigaltstack(t, &ss, NULL, f->frame_sp);
     t->sp = f->saved_sp;
     emit_ev(w, TGS_EV_HANDLER_RETURN, t->pid, t->pid, f->sig, depth, 0);
-    t->sc = sc;
+    t->sc = f->sc;
     if (f->restart_after) {
         t->sc.ret = SC_REISSUE;
         t->sc.done = 1;

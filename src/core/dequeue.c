@@ -2,8 +2,6 @@
  * private queue, then the shared one, lowest number first with the synchronous-bit rule. */
 #include "sigpath.h"
 
-bool has_pending_signals(tgs_sigset pending, tgs_sigset blocked) { return (pending & ~blocked) != 0; }
-
 /* recalc_sigpending_tsk + recalc_sigpending (sets and clears TIF_SIGPENDING) */
 void recalc_sigpending(struct task *t)
 {
@@ -21,33 +19,22 @@ static int next_signal(const struct sigpending *q, tgs_sigset mask)
     return __builtin_ctzll(x) + 1;
 }
 
-/* Unlinks e (found after *pp) from q, fixing the tail. */
-static void unlink_entry(struct sigpending *q, struct sigqueue **pp)
-{
-    struct sigqueue *e = *pp;
-    *pp = e->next;
-    if (q->tail == &e->next) q->tail = pp;
-}
-
 /* collect_signal: the first entry of sig (FIFO); the bit stays while more entries remain; a
- * bit-only instance gets zeroed info. Notes the ledger. Returns the sender tid. */
+ * bit-only instance gets zeroed info. Notes the ledger. Returns the sender tid. The entry count
+ * says whether another entry remains, so only the walk to the first entry is left (it is at the
+ * head unless other signals were queued before it). */
 static tgs_pid collect_signal(struct tgs_world *w, int sig, struct sigpending *q, tgs_siginfo *info)
 {
     long before = sigpending_instances(q, sig);
-    struct sigqueue **pp = &q->head, **first = NULL;
-    bool more = false;
-    for (; *pp; pp = &(*pp)->next) {
-        if ((*pp)->info.si_signo != sig) continue;
-        if (first) { more = true; break; }
-        first = pp;
-    }
+    long n = sigpending_count(q, sig);
     tgs_pid sender = 0;
-    if (!more) { q->signal &= ~sigmask(sig); q->uncounted &= ~sigmask(sig); }
-    if (first) {
-        struct sigqueue *e = *first;
-        *info = e->info;
+    if (n <= 1) { q->signal &= ~sigmask(sig); q->uncounted &= ~sigmask(sig); }
+    if (n) {
+        struct sigqueue **pp = &q->head;
+        while ((*pp)->si_signo != sig) pp = &(*pp)->next;
+        struct sigqueue *e = sigqueue_unlink(w, q, pp);
+        entry_to_siginfo(info, e);
         sender = e->sender;
-        unlink_entry(q, first);
         sigqueue_free(w, e);
     } else {
         memset(info, 0, sizeof *info);
@@ -88,21 +75,20 @@ int dequeue_signal(struct task *t, tgs_sigset mask, tgs_siginfo *info)
 int dequeue_synchronous_signal(struct task *t, tgs_siginfo *info)
 {
     struct sigpending *q = &t->pending;
-    if (!((q->signal & ~t->blocked) & SYNCHRONOUS_MASK)) return 0;
+    if (!((q->signal & ~t->blocked) & SYNCHRONOUS_MASK) || !(q->queued & SYNCHRONOUS_MASK)) return 0;
     struct sigqueue **pp = &q->head;
     for (; *pp; pp = &(*pp)->next) {
-        int s = (*pp)->info.si_signo;
-        if ((*pp)->info.si_code > TGS_SI_USER && s >= 1 && s < K_SIGRTMIN && (sigmask(s) & SYNCHRONOUS_MASK))
+        int s = (*pp)->si_signo;
+        if ((*pp)->si_code > TGS_SI_USER && s >= 1 && s < K_SIGRTMIN && (sigmask(s) & SYNCHRONOUS_MASK))
             break;
     }
     if (!*pp) return 0;
-    int sig = (*pp)->info.si_signo;
+    int sig = (*pp)->si_signo;
     struct tgs_world *w = t->world;
     long before = sigpending_instances(q, sig);
-    struct sigqueue *e = *pp;
-    unlink_entry(q, pp);
-    if (!sigpending_entries(q, sig)) { q->signal &= ~sigmask(sig); q->uncounted &= ~sigmask(sig); }
-    *info = e->info;
+    struct sigqueue *e = sigqueue_unlink(w, q, pp);
+    if (!sigpending_count(q, sig)) { q->signal &= ~sigmask(sig); q->uncounted &= ~sigmask(sig); }
+    entry_to_siginfo(info, e);
     t->last_sender = e->sender;
     sigqueue_free(w, e);
     ledger_note(w, LEDGER_DELIVERED, before - sigpending_instances(q, sig));

@@ -84,9 +84,6 @@ static void copy_task_fields(struct task *cur, struct task *p, unsigned flags)
     }
     if (!(flags & (TGS_CLONE_THREAD | TGS_CLONE_SIGHAND))) {
         p->sp = cur->sp;                         /* same memory image: same stack and frames */
-        p->depth = cur->depth;
-        memcpy(p->frames, cur->frames, sizeof p->frames);
-        memcpy(p->frame_sc, cur->frame_sc, sizeof p->frame_sc);
         p->saved_sigmask = cur->saved_sigmask;
     }
 }
@@ -129,6 +126,8 @@ struct task *copy_process(struct task *cur, unsigned flags, int exit_signal, int
     if (cur->signal->pid_ns->child_reaper == NULL) { *err = -ENOMEM; return NULL; }
     struct task *p = task_alloc(w);
     if (!p) { *err = w->nr_tasks >= w->pid_max ? -EAGAIN : -ENOMEM; return NULL; }
+    if (!(flags & (TGS_CLONE_THREAD | TGS_CLONE_SIGHAND)) && (*err = copy_sigframes(p, cur)) < 0)
+        goto bad_sighand;                        /* the frames of the copied memory image */
     if ((*err = copy_sighand(cur, p, flags)) < 0) goto bad_sighand;
     if (flags & TGS_CLONE_CLEAR_SIGHAND) flush_signal_handlers(p, 0);
     if ((flags & TGS_CLONE_THREAD) && (*err = seltree_reserve(cur->signal)) < 0) goto bad_signal;

@@ -15,7 +15,21 @@
 #define TGS_CORE_INTERNAL_H
 
 #include "tgsig.h"
+#include <errno.h>
 #include <stdbool.h>
+#include <string.h>
+
+/* memset(p, 0, n) of a small struct in pieces of at most 64 bytes: gcc -O2 turns a single
+ * memset of more than 80 bytes into `rep stos`, whose start-up latency dominated the syscall
+ * fast paths (sys_done, tgs_run); pieces of constant size become plain vector stores. */
+static inline void zero_small(void *p, size_t n)
+{
+    char *c = p;
+    size_t i = 0;
+    for (; i + 64 <= n; i += 64) memset(c + i, 0, 64);
+    if (i < n) memset(c + i, 0, n - i);
+}
+#define ZERO(ptr) zero_small((ptr), sizeof *(ptr))
 
 /* ---- signal numbers and classes (props.c holds the table) --------------------------------- */
 enum {
@@ -55,20 +69,55 @@ static inline bool sig_in(int sig, uint64_t mask) { return sig < K_SIGRTMIN && (
 /* ---- pending queues ------------------------------------------------------------------------ */
 struct tgs_user;                 /* per-uid queued-signal count (ucounts) */
 
+/* One queued instance with its siginfo (the kernel's struct sigqueue). The siginfo is stored
+ * field by field without the padding of tgs_siginfo (48 B), so an entry is 56 B; see
+ * siginfo_to_entry / entry_to_siginfo (pending.c). */
 struct sigqueue {
     struct sigqueue *next;       /* FIFO order within the sigpending */
-    tgs_siginfo info;
-    struct tgs_user *user;       /* charged user; NULL if not charged */
+    int64_t si_value;
+    uint64_t si_addr;
+    int si_signo, si_errno, si_code;
+    tgs_pid si_pid;
+    uint32_t si_uid;
+    int si_status;
     tgs_pid sender;              /* sending tid, 0 = kernel (for --explain) */
+    uint32_t user;               /* charged user: index + 1 in the world's user table; 0 = none */
+};
+
+/* Entries per real-time signal of one queue (allocated while the queue holds RT entries; kept
+ * on a per-world free list otherwise). */
+#define K_NRTSIG (K_NSIG - K_SIGRTMIN + 1)
+struct sigcount {
+    union { uint32_t n[K_NRTSIG]; struct sigcount *next_free; };
 };
 
 struct sigpending {
     tgs_sigset signal;           /* bit set = at least one instance pending */
-    struct sigqueue *head, **tail;
     /* needed by core-A: signals whose bit (or one entry) is not a ledger instance: SIGKILL bits
      * set by a zap (sigpending_add_kill), and the signal that took the fatal fast path */
     tgs_sigset uncounted;
+    tgs_sigset queued;           /* signals with at least one entry (a standard one has <= 1) */
+    struct sigqueue *head, **tail;
+    struct sigcount *rt;         /* entries per RT signal; NULL while none is queued */
 };
+
+/* Entries of sig in q (O(1)). */
+static inline long sigpending_count(const struct sigpending *q, int sig)
+{
+    if (!(q->queued & sigmask(sig))) return 0;
+    return sig < K_SIGRTMIN ? 1 : (long)q->rt->n[sig - K_SIGRTMIN];
+}
+
+/* Ledger instances of sig in q: a set bit is one instance (bit only) or one per entry, minus
+ * the one marked uncounted (zap SIGKILL, fatal fast path). O(1). */
+static inline long sigpending_instances(const struct sigpending *q, int sig)
+{
+    if (!(q->signal & sigmask(sig))) return 0;
+    long n = sigpending_count(q, sig);
+    if (n == 0) n = 1;
+    if (q->uncounted & sigmask(sig)) n--;
+    return n;
+}
 
 /* ---- sighand_struct ------------------------------------------------------------------------ */
 struct k_sigaction { uint64_t handler; unsigned long flags; tgs_sigset mask; };
@@ -130,15 +179,46 @@ struct signal_struct {
     int is_child_subreaper, has_child_subreaper;
     struct pid_namespace *pid_ns;/* namespace of this process's pid */
     int core_state;              /* a core dump is running */
-    /* fork window: threads of this group inside copy_process (signal_struct.multiprocess) */
-    struct task *multiprocess;
     /* needed by core-A: why the group exit started (sender tid, 0 = kernel; the signal) */
     tgs_pid group_exit_cause_tid;
     int group_exit_cause_sig;
+    /* needed by core-A: threads of the group with a signalfd open (signalfd_open), so a send
+     * looks for signalfd readers to wake only when there can be one (signalfd_notify) */
+    int nr_signalfd;
+    /* fork window: threads of this group inside copy_process (signal_struct.multiprocess) */
+    struct task *multiprocess;
     /* ---- seltree (seltree.c / seltree.h, complete_signal's thread choice): BEGIN ---- */
     struct seltree *seltree;     /* positions of the threads + refusal tree; NULL until 2 threads */
-    int nr_signalfd_open;        /* threads in the list with a signalfd open (signalfd_notify) */
     /* ---- seltree: END ---- */
+};
+
+/* The syscall a task is in (the model's view of "kernel mode"). */
+enum sys_nr {
+    SYS_NONE, SYS_GENERIC, SYS_PAUSE, SYS_SIGSUSPEND, SYS_SIGTIMEDWAIT, SYS_SIGNALFD_READ,
+    SYS_BLOCK, SYS_NANOSLEEP, SYS_WAIT4, SYS_WAITID, SYS_EXEC, SYS_CLONE, SYS_EXIT
+};
+struct task;
+struct syscall_state {
+    unsigned char nr;            /* enum sys_nr; SYS_NONE = in user space */
+    unsigned char done;          /* result is final (just waiting for exit-to-user) */
+    unsigned char asleep;        /* sleeping inside the syscall */
+    unsigned char timed_out;
+    unsigned char completed;     /* SYS_BLOCK: the host completed it */
+    int options, idtype;
+    tgs_pid id;
+    int restart;                 /* TGS_ERESTART* for SYS_BLOCK */
+    long ret;                    /* result so far, or -ERESTART* */
+    /* re-evaluates a woken sleeping syscall: returns TGS_ASLEEP to sleep again, else result */
+    long (*resume)(struct task *t);
+    /* needed by core-A: re-issues the syscall after a restart (NULL = call resume) */
+    long (*reenter)(struct task *t);
+    /* arguments and out-pointers of the blocking syscalls */
+    tgs_sigset set;
+    tgs_siginfo *info;
+    int *status;
+    int64_t timeout_ns;
+    uint64_t deadline_ns;
+    long completion;             /* SYS_BLOCK: host's result */
 };
 
 /* One frame pushed for a handler (setup_rt_frame): what sigreturn restores. */
@@ -151,98 +231,81 @@ struct sigframe {
     long syscall_ret;            /* the interrupted syscall's return value (after restart rules) */
     int restart_after;           /* 1: the syscall re-executes after sigreturn (SA_RESTART) */
     /* needed by core-A: what the upcall reports for this frame */
+    int on_altstack;
     uint64_t handler;
     unsigned long sa_flags;
     tgs_siginfo info;
     uint64_t frame_sp;
-    int on_altstack;
     int announced;               /* reported to the host by tgs_run (HANDLER) */
+    struct syscall_state sc;     /* the syscall state the frame saved (restored by sigreturn) */
 };
+/* Frames live in a per-task array allocated on the first handler and grown on demand (a thread
+ * that never runs a handler has none); at most TGS_MAX_FRAMES, the next one is a SIGSEGV. */
 #define TGS_MAX_FRAMES 64
 
-/* The syscall a task is in (the model's view of "kernel mode"). */
-enum sys_nr {
-    SYS_NONE, SYS_GENERIC, SYS_PAUSE, SYS_SIGSUSPEND, SYS_SIGTIMEDWAIT, SYS_SIGNALFD_READ,
-    SYS_BLOCK, SYS_NANOSLEEP, SYS_WAIT4, SYS_WAITID, SYS_EXEC, SYS_CLONE, SYS_EXIT
-};
-struct task;
-struct syscall_state {
-    int nr;                      /* enum sys_nr; SYS_NONE = in user space */
-    long ret;                    /* result so far, or -ERESTART* */
-    int done;                    /* result is final (just waiting for exit-to-user) */
-    int asleep;                  /* sleeping inside the syscall */
-    /* re-evaluates a woken sleeping syscall: returns TGS_ASLEEP to sleep again, else result */
-    long (*resume)(struct task *t);
-    /* arguments and out-pointers of the blocking syscalls */
-    tgs_sigset set;
-    tgs_siginfo *info;
-    int *status;
-    int options, idtype;
-    tgs_pid id;
-    int64_t timeout_ns;
-    uint64_t deadline_ns;
-    int timed_out;
-    int restart;                 /* TGS_ERESTART* for SYS_BLOCK */
-    long completion;             /* SYS_BLOCK: host's result */
-    int completed;
-    /* needed by core-A: re-issues the syscall after a restart (NULL = call resume) */
-    long (*reenter)(struct task *t);
-};
-
 struct task {
-    tgs_pid pid;
-    struct tgs_world *world;
-    /* fork window (copy_process's struct multiprocess_signals): process-group, session and
-     * kill(-1) signals that reached the group while this task was between tgs_clone_begin and
-     * tgs_clone_finish; the child gets them in its shared pending set */
-    tgs_sigset fork_delayed;
-    struct task *multiprocess_next;
-    int in_fork;                 /* 1 = registered on signal->multiprocess, 2 = thread clone */
-    struct signal_struct *signal;
-    struct sighand_struct *sighand;
-    struct task *group_leader;
+    /* Layout, for walks over a million threads (part 5 of the benchmarks): fields are grouped by
+     * the passes that touch them, so that a pass streams few cache lines per thread. First what
+     * every pass over a thread list reads (list link, states, flags, the private queue's bits,
+     * the mask); then what running a thread adds (frames, the syscall); then what exit adds;
+     * then the cold rest. No padding holes. */
     struct task *thread_next;    /* thread list (NULL-terminated, creation order) */
-    struct task *thread_prev;
-    tgs_sigset blocked, real_blocked, saved_sigmask;
-    int restore_sigmask;
-    struct sigpending pending;
-    unsigned jobctl;
-    unsigned flags;              /* PF_* */
-    int sigpending;              /* TIF_SIGPENDING */
+    struct tgs_world *world;
     int state;                   /* enum task_state */
     int exit_state;
+    unsigned flags;              /* PF_* */
+    unsigned jobctl;
+    int sigpending;              /* TIF_SIGPENDING */
+    tgs_pid pid;
+    struct sigpending pending;   /* .signal: the last of the 48 bytes every walk reads */
+    struct signal_struct *signal;
+    tgs_sigset blocked;
+    /* -- running -- */
+    struct sigframe *frames;     /* [0] = outermost; NULL until the first handler (deliver.c) */
+    /* needed by core-A: "stopped inside get_signal": the next tgs_run continues the get_signal loop */
+    int resume_get_signal;
+    int depth;                   /* handler frames pushed */
+    int frames_cap;              /* slots allocated in frames */
+    int restore_sigmask;
+    struct syscall_state sc;
+    /* -- exit -- */
+    struct task *free_next;      /* needed by core-B: released while current (freed later) */
+    struct task *group_leader;
+    struct sighand_struct *sighand;
+    struct task *children;       /* head of this task's children list */
+    struct task *vfork_parent;   /* needed by core-B: CLONE_VFORK parent waiting for exec/exit */
+    struct task *real_parent;
+    struct task *thread_prev;
     int exit_code;
     int exit_signal;             /* -1 for threads */
     int pdeath_signal;
-    struct task *real_parent, *parent;
-    struct task *children;       /* head of this task's children list */
-    struct task *sibling_next, *sibling_prev;
-    uint64_t sas_ss_sp, sas_ss_size;
-    unsigned sas_ss_flags;
-    uint64_t sp;                 /* notional user stack pointer */
-    int depth;                   /* handler frames pushed */
-    struct sigframe frames[TGS_MAX_FRAMES];
-    struct syscall_state sc;
-    int signalfd_open;
-    tgs_sigset signalfd_mask;
-    int signalfd_nonblock;
     int last_dequeued;
     tgs_pid last_sender;
-    uint64_t self_exec_id, parent_exec_id;
+    int signalfd_open;
+    /* -- the rest -- */
+    struct task *parent;
+    struct task *sibling_next, *sibling_prev;
     struct task *pgrp_next, *pgrp_prev; /* needed by core-B: processes (leaders) of one pgrp */
-    struct task *free_next;      /* needed by core-B: released while current (freed later) */
-    struct task *vfork_parent;   /* needed by core-B: CLONE_VFORK parent waiting for exec/exit */
-    /* needed by core-A: the syscall state each frame saved (restored by sigreturn), and
-     * "stopped inside get_signal": the next tgs_run continues the get_signal loop */
-    struct syscall_state frame_sc[TGS_MAX_FRAMES];
-    int resume_get_signal;
+    uint64_t sas_ss_sp, sas_ss_size;
+    tgs_sigset signalfd_mask;
+    uint64_t self_exec_id, parent_exec_id;
+    tgs_sigset saved_sigmask, real_blocked;
+    uint64_t sp;                 /* notional user stack pointer */
+    unsigned sas_ss_flags;
+    int signalfd_nonblock;
     /* ---- seltree (seltree.c / seltree.h): BEGIN ---- */
     unsigned sel_pos;            /* 1 + position in signal->seltree (thread-list order); 0 = none */
     /* ---- seltree: END ---- */
+    /* fork window (copy_process's struct multiprocess_signals): process-group, session and
+     * kill(-1) signals that reached the group while this task was between tgs_clone_begin and
+     * tgs_clone_finish; the child gets them in its shared pending set */
+    int in_fork;                 /* 1 = registered on signal->multiprocess, 2 = thread clone */
+    tgs_sigset fork_delayed;
+    struct task *multiprocess_next;
 };
 
 /* ---- the world ------------------------------------------------------------------------------ */
-struct tgs_user { uint32_t uid; long sigpending; struct tgs_user *next; };
+struct tgs_user { uint32_t uid; uint32_t idx; long sigpending; struct tgs_user *next; };
 
 struct tgs_world {
     tgs_host_ops ops;
@@ -264,13 +327,24 @@ struct tgs_world {
     long reparent_steps;         /* children touched by reparenting (tests assert O(1)/child) */
     int nr_tasks;                /* tasks in the pid table */
     struct sigqueue *sigqueue_cache; /* needed by core-A: free list of sigqueue entries (pending.c) */
+    /* core-A (pending.c): the users by index (sigqueue.user - 1), a one-entry lookup cache, and
+     * the free list of per-queue RT entry counts */
+    struct tgs_user **user_tab;
+    uint32_t nr_users, user_cap;
+    struct tgs_user *user_last;
+    struct sigcount *sigcount_cache;
 };
 
 /* ---- tracing and allocation (trace.c / world.c) -------------------------------------------- */
 void *kalloc(struct tgs_world *w, size_t size);          /* zeroed; NULL on failure */
 void kfree(struct tgs_world *w, void *p, size_t size);
 void trace_event(struct tgs_world *w, const tgs_event *ev);
-struct task *find_task_by_pid(struct tgs_world *w, tgs_pid pid);   /* NULL if none/reaped */
+/* find_task_by_pid_ns (root namespace numbers): NULL if free or released. */
+static inline struct task *find_task_by_pid(struct tgs_world *w, tgs_pid pid)
+{
+    if (!w || pid <= 0 || pid > w->pid_max) return NULL;
+    return w->pid_table[pid];
+}
 
 /* ==== signal path (core-A) =================================================================== */
 #define send_signal_locked tgs__send_signal_locked
@@ -315,17 +389,42 @@ int check_kill_permission(int sig, const tgs_siginfo *info, struct task *t, stru
 void flush_signal_handlers(struct task *t, int force_default);  /* exec: caught -> SIG_DFL */
 /* ledger buckets */
 enum { LEDGER_DELIVERED, LEDGER_IGNORED, LEDGER_COALESCED, LEDGER_OVERFLOWED, LEDGER_FLUSHED,
-       LEDGER_DISCARDED };
-void ledger_note(struct tgs_world *w, int bucket, long n);
+       LEDGER_DISCARDED,
+       LEDGER_QUEUED };          /* not a bucket: n new instances now pending (running total) */
+/* The buckets DELIVERED, FLUSHED and DISCARDED take instances out of the queues: noting them
+ * lowers the running pending count (ledger.pending), QUEUED raises it. tgs_check recounts the
+ * queues and compares. */
+static inline void ledger_note(struct tgs_world *w, int bucket, long n)
+{
+    if (n <= 0) return;
+    uint64_t v = (uint64_t)n;
+    switch (bucket) {
+    case LEDGER_QUEUED: w->ledger.pending += v; return;
+    case LEDGER_IGNORED: w->ledger.ignored += v; return;
+    case LEDGER_COALESCED: w->ledger.coalesced += v; return;
+    case LEDGER_OVERFLOWED: w->ledger.overflowed += v; return;
+    case LEDGER_DELIVERED: w->ledger.delivered += v; break;
+    case LEDGER_FLUSHED: w->ledger.flushed += v; break;
+    default: w->ledger.discarded += v; break;
+    }
+    w->ledger.pending -= v;               /* out of a queue */
+}
 #define sigpending_add_kill tgs__sigpending_add_kill
 #define sigqueue_cache_destroy tgs__sigqueue_cache_destroy
 #define sig_fatal tgs__sig_fatal
 /* needed by core-B: a zap (zap_other_threads, de_thread) sets SIGKILL with this, so the bit is
  * not counted as a generated signal by the ledger. Does not wake. */
 void sigpending_add_kill(struct task *t);
-/* needed by core-B: call at the end of tgs_world_free (frees the sigqueue free list) */
+/* needed by core-B: call at the end of tgs_world_free, after the users are freed (frees the
+ * free lists of sigqueue entries and RT counts, and the user table) */
 void sigqueue_cache_destroy(struct tgs_world *w);
 bool sig_fatal(struct task *t, int sig);                 /* SIG_DFL and terminate/core class */
+#define free_sigframes tgs__free_sigframes
+#define copy_sigframes tgs__copy_sigframes
+/* needed by core-B: the task's handler-frame array (deliver.c). free_sigframes at free_task;
+ * copy_sigframes when fork copies the memory image (before anything else can fail: -ENOMEM) */
+void free_sigframes(struct task *t);
+int copy_sigframes(struct task *p, const struct task *cur);
 
 /* ==== process path (core-B) ================================================================== */
 #define do_group_exit tgs__do_group_exit
@@ -366,8 +465,18 @@ bool task_set_jobctl_pending(struct task *t, unsigned mask);     /* false if t i
 void kill_orphaned_pgrp(struct task *tsk, struct task *parent);
 bool will_become_orphaned_pgrp(struct tgs_world *w, tgs_pid pgrp, struct task *ignored);
 /* core-B syscalls: the calling task, or NULL with *err = -ESRCH (no such/dead) or -EBUSY
- * (stopped or asleep in another syscall). */
-struct task *syscall_task(struct tgs_world *w, tgs_pid self, int *err);
+ * (stopped or asleep in another syscall). Also a scheduling point: tasks released in their own
+ * do_exit are freed here. Inline: every syscall goes through it. */
+void free_deferred_tasks(struct tgs_world *w);           /* task.c */
+static inline struct task *syscall_task(struct tgs_world *w, tgs_pid self, int *err)
+{
+    if (w && w->deferred_free) free_deferred_tasks(w);   /* a scheduling point */
+    struct task *t = find_task_by_pid(w, self);
+    if (!t || t->exit_state || (t->flags & PF_EXITING)) { *err = -ESRCH; return NULL; }
+    if (t->state == TASK_STOPPED || t->sc.asleep || t->in_fork) { *err = -EBUSY; return NULL; }
+    *err = 0;
+    return t;
+}
 /* wakes t if its state is in `mask` (bit 1<<TASK_*): state = RUNNING, TGS_EV_WAKE, ops->wake */
 bool wake_up_state(struct task *t, unsigned mask);
 void wake_up_parent(struct task *p, struct task *parent);  /* __wake_up_parent: wake parent's group waiters p satisfies */

@@ -76,6 +76,7 @@ static inline int sc_sleep(struct task *t, int state, long (*resume)(struct task
 static inline void ev_emit(struct tgs_world *w, int type, tgs_pid tid, tgs_pid target, int sig,
                            int code, long value)
 {
+    if (!w->ops.trace) return;          /* no event is built (nor its fields read) untraced */
     tgs_event e;
     memset(&e, 0, sizeof e);
     e.type = type; e.tid = tid; e.target = target; e.sig = sig; e.code = code; e.value = value;

@@ -15,7 +15,7 @@ struct task *sys_enter(struct tgs_world *w, tgs_pid self, int *err)
 
 long sys_done(struct task *t, int nr, long ret)
 {
-    memset(&t->sc, 0, sizeof t->sc);
+    ZERO(&t->sc);
     t->sc.nr = nr;
     t->sc.ret = ret;
     t->sc.done = 1;
@@ -52,6 +52,7 @@ static bool sc_outcome(struct task *t, long r)
 /* ---- get_signal --------------------------------------------------------------------------- */
 static void emit_deliver(struct task *t, int sig, const tgs_siginfo *info, const struct k_sigaction *ka)
 {
+    if (!t->world->ops.trace) return;   /* no event is built when nobody traces */
     tgs_event e;
     memset(&e, 0, sizeof e);
     e.type = TGS_EV_DELIVER;
@@ -84,6 +85,22 @@ static int gs_die(struct task *t)
     return GS_DEAD;
 }
 
+static void emit_group_exit(struct task *t, int sig)
+{
+    if (!t->world->ops.trace) return;   /* no event is built when nobody traces */
+    tgs_event e;
+    memset(&e, 0, sizeof e);
+    e.type = TGS_EV_GROUP_EXIT;
+    e.tid = t->pid;
+    e.target = tgid_of(t);
+    e.sig = sig;
+    e.value = t->signal->group_exit_code;
+    e.flag = 1;
+    e.cause_tid = t->last_sender;
+    e.cause_sig = sig;
+    trace_event(t->world, &e);
+}
+
 /* do_coredump's zap_threads: the group exits with sig|0x80 (the dump always succeeds here) */
 static void do_coredump(struct task *t, int sig)
 {
@@ -93,17 +110,7 @@ static void do_coredump(struct task *t, int sig)
     s->group_stop_count = 0;
     s->group_exit_cause_tid = t->last_sender;
     s->group_exit_cause_sig = sig;
-    tgs_event e;
-    memset(&e, 0, sizeof e);
-    e.type = TGS_EV_GROUP_EXIT;
-    e.tid = t->pid;
-    e.target = tgid_of(t);
-    e.sig = sig;
-    e.value = s->group_exit_code;
-    e.flag = 1;
-    e.cause_tid = t->last_sender;
-    e.cause_sig = sig;
-    trace_event(t->world, &e);
+    emit_group_exit(t, sig);
     zap_other_threads(t);
 }
 
@@ -215,13 +222,14 @@ static int report(struct task *t, tgs_upcall *up)
     if (t->sc.nr != SYS_NONE && t->sc.done) {
         up->ret = t->sc.ret;
         up->syscall_done = 1;
-        memset(&t->sc, 0, sizeof t->sc);
+        ZERO(&t->sc);
     }
     return TGS_RUN_USER;
 }
 
-/* exit_to_user_mode_loop + arch_do_signal_or_restart */
-static int exit_to_user(struct task *t, tgs_upcall *up)
+/* exit_to_user_mode_loop + arch_do_signal_or_restart, when there is work (a signal, a stop to
+ * resume, a restart). Kept out of line so the common path of tgs_run stays small. */
+static __attribute__((noinline)) int exit_to_user_work(struct task *t, tgs_upcall *up)
 {
     for (int guard = 0; guard < RUN_LOOP_GUARD && has_work(t); guard++) {
         t->resume_get_signal = 0;
@@ -250,20 +258,27 @@ static int run_kthread(struct task *t, tgs_upcall *up)
     return report(t, up);
 }
 
-int tgs_run(tgs_world *w, tgs_pid tid, tgs_upcall *up)
+/* A kernel thread, a stopped thread, or one asleep in (or woken inside) a syscall. */
+static __attribute__((noinline)) int run_special(struct task *t, tgs_upcall *up)
 {
-    tgs_upcall dummy;
-    if (!up) up = &dummy;
-    memset(up, 0, sizeof *up);
-    up->tid = tid;
-    struct task *t = find_task_by_pid(w, tid);
-    if (!t || t->exit_state || !t->signal) return TGS_RUN_DEAD;
-    if (t->in_fork) return -EBUSY;               /* inside tgs_clone_begin..finish */
     if (t->flags & PF_KTHREAD) return run_kthread(t, up);
     if (t->state == TASK_STOPPED) return TGS_RUN_STOPPED;
     if (t->sc.asleep) {
         if (t->state != TASK_RUNNING) return TGS_RUN_SLEEP;
         if (sc_outcome(t, t->sc.resume ? t->sc.resume(t) : t->sc.ret)) return TGS_RUN_SLEEP;
     }
-    return exit_to_user(t, up);
+    return has_work(t) ? exit_to_user_work(t, up) : report(t, up);
+}
+
+int tgs_run(tgs_world *w, tgs_pid tid, tgs_upcall *up)
+{
+    tgs_upcall dummy;
+    if (!up) up = &dummy;
+    ZERO(up);
+    up->tid = tid;
+    struct task *t = find_task_by_pid(w, tid);
+    if (!t || t->exit_state || !t->signal) return TGS_RUN_DEAD;
+    if (t->in_fork) return -EBUSY;               /* inside tgs_clone_begin..finish */
+    if ((t->flags & PF_KTHREAD) || t->state == TASK_STOPPED || t->sc.asleep) return run_special(t, up);
+    return has_work(t) ? exit_to_user_work(t, up) : report(t, up);
 }

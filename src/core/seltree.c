@@ -193,7 +193,6 @@ void seltree_unlink(struct signal_struct *sig, struct task *t)
 {
     struct seltree *st = sig->seltree;
     unsigned pos = t->sel_pos;
-    if (t->signalfd_open) sig->nr_signalfd_open--;
     t->sel_pos = 0;
     if (!st) return;
     if (!sig->thread_head) {
@@ -215,12 +214,6 @@ void seltree_update(struct task *t)
 {
     struct seltree *st = t->signal ? t->signal->seltree : NULL;
     if (st && t->sel_pos) sel_set(st, t->sel_pos - 1, sel_refusal(t));
-}
-
-/* tgs_signalfd: count t's first signalfd (signalfd_notify skips groups without one). */
-void seltree_note_signalfd(struct task *t)
-{
-    if (!t->signalfd_open && t->signal) t->signal->nr_signalfd_open++;
 }
 
 /* The first index >= i, within i's group of a level, whose node does not refuse bit; or -1. */
@@ -354,14 +347,8 @@ static int sel_check_nodes(const struct signal_struct *sig, const struct seltree
 int seltree_check(const struct signal_struct *sig, char *why, size_t len)
 {
     const struct seltree *st = sig->seltree;
-    int nfd = 0, n = 0;
-    for_each_thread(sig, t) {
-        nfd += t->signalfd_open != 0;
-        n++;
-    }
-    if (nfd != sig->nr_signalfd_open)
-        SFAIL("group %d: nr_signalfd_open %d but %d threads with a signalfd", sig->thread_head->pid,
-              sig->nr_signalfd_open, nfd);
+    int n = 0;
+    for_each_thread(sig, t) n++;
     if (!st) {
         if (n > 1) SFAIL("group %d: %d threads and no seltree", sig->thread_head->pid, n);
         return 0;

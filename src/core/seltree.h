@@ -30,7 +30,6 @@
 #define seltree_check tgs__seltree_check
 #define seltree_select tgs__seltree_select
 #define select_thread_linear tgs__select_thread_linear
-#define seltree_note_signalfd tgs__seltree_note_signalfd
 
 /* A free position at the tail for one more thread of sig (builds, compacts or grows the tree).
  * 0, or -ENOMEM with nothing changed. */
@@ -51,6 +50,5 @@ struct task *seltree_select(int sig, struct task *p);
 struct task *select_thread_linear(int sig, struct task *p);
 
 /* tgs_signalfd: t opened a signalfd (signalfd_notify scans the group only when one is open) */
-void seltree_note_signalfd(struct task *t);
 
 #endif

@@ -108,6 +108,7 @@ static void fill_info(tgs_siginfo *dst, int sig, const tgs_siginfo *info, struct
 static void emit_generate(struct task *t, int sig, const tgs_siginfo *info, int type,
                           struct task *sender, int res)
 {
+    if (!t->world->ops.trace) return;   /* no event is built when nobody traces */
     tgs_event e;
     memset(&e, 0, sizeof e);
     e.type = TGS_EV_GENERATE;
@@ -124,7 +125,7 @@ static void emit_generate(struct task *t, int sig, const tgs_siginfo *info, int 
 /* signalfd_notify: wake the signalfd readers of this sighand that could read sig */
 static void signalfd_notify(struct task *t, int sig, int type)
 {
-    if (!t->signal->nr_signalfd_open) return;   /* no reader in the group: no scan */
+    if (!t->signal->nr_signalfd) return;        /* no thread of the group has a signalfd */
     for_each_thread(t->signal, r) {
         if (r->sighand != t->sighand || r->sc.nr != SYS_SIGNALFD_READ || !r->sc.asleep) continue;
         if (!(r->signalfd_mask & sigmask(sig)) || (type == PIDTYPE_PID && r != t)) continue;
@@ -138,9 +139,11 @@ static int enqueue(struct task *t, struct sigpending *q, int sig, const tgs_sigi
 {
     if (sig == SIGKILL || (t->flags & PF_KTHREAD)) return TGS_RES_DELIVERED;
     bool override = sig < K_SIGRTMIN && (is_si_special(info) || info->si_code >= 0);
-    struct sigqueue *e = sigqueue_alloc(t, override);
+    struct sigqueue *e = sigqueue_alloc(t, q, sig, override);
     if (e) {
-        fill_info(&e->info, sig, info, sender, force_anc);
+        tgs_siginfo i;
+        fill_info(&i, sig, info, sender, force_anc);
+        siginfo_to_entry(e, &i);
         e->sender = sender ? sender->pid : 0;
         sigqueue_append(q, e);
         return TGS_RES_DELIVERED;
@@ -196,7 +199,7 @@ int send_signal_locked(int sig, const tgs_siginfo *info, struct task *t, int typ
     signalfd_notify(t, sig, type);
     q->signal |= sigmask(sig);
     if (type > PIDTYPE_TGID) delay_for_forks(t->signal, sig);
-    if (sigpending_instances(q, sig) == before) ledger_note(w, LEDGER_COALESCED, 1);
+    ledger_note(w, sigpending_instances(q, sig) == before ? LEDGER_COALESCED : LEDGER_QUEUED, 1);
     complete_signal_from(sig, t, type, sender);
     emit_generate(t, sig, info, type, sender, res);
     return ret;

@@ -6,6 +6,7 @@
 
 #include "internal.h"
 #include "seltree.h"
+#include "sigqueue.h"
 #include <errno.h>
 #include <string.h>
 
@@ -43,6 +44,7 @@ static inline bool is_restart_code(long r)
 }
 static inline void emit_ev(struct tgs_world *w, int type, tgs_pid tid, tgs_pid target, int sig, long value, int flag)
 {
+    if (!w->ops.trace) return;          /* no event is built (nor its fields read) untraced */
     tgs_event e;
     memset(&e, 0, sizeof e);
     e.type = type; e.tid = tid; e.target = target; e.sig = sig; e.value = value; e.flag = flag;
@@ -51,13 +53,7 @@ static inline void emit_ev(struct tgs_world *w, int type, tgs_pid tid, tgs_pid t
 
 /* pending.c */
 struct tgs_user *user_get(struct tgs_world *w, uint32_t uid, bool create);
-struct sigqueue *sigqueue_alloc(struct task *t, bool override);
-void sigqueue_free(struct tgs_world *w, struct sigqueue *q);
-void sigqueue_append(struct sigpending *q, struct sigqueue *e);
-int sigpending_entries(const struct sigpending *q, int sig);
-long sigpending_instances(const struct sigpending *q, int sig);
-long sigpending_all_instances(const struct sigpending *q);
-void flush_sigqueue_mask_nonote(struct tgs_world *w, tgs_sigset mask, struct sigpending *q, int bucket);
+struct sigqueue *sigqueue_alloc(struct task *t, struct sigpending *q, int sig, bool override);
 
 /* select.c */
 void complete_signal_from(int sig, struct task *p, int type, struct task *sender);
@@ -65,7 +61,7 @@ void wake_stopped_for_cont(struct task *t);
 
 /* dequeue.c */
 int dequeue_synchronous_signal(struct task *t, tgs_siginfo *info);
-bool has_pending_signals(tgs_sigset pending, tgs_sigset blocked);
+static inline bool has_pending_signals(tgs_sigset pending, tgs_sigset blocked) { return (pending & ~blocked) != 0; }
 void __set_task_blocked(struct task *t, tgs_sigset newset);
 
 /* send.c */

@@ -24,6 +24,7 @@ struct task *task_alloc(struct tgs_world *w)
 /* free_task */
 void task_free(struct tgs_world *w, struct task *t)
 {
+    free_sigframes(t);
     kfree(w, t, sizeof *t);
 }
 
@@ -176,6 +177,7 @@ static void exit_signal_unhash(struct tgs_world *w, struct task *p)
     if (sig->curr_target == p)
         sig->curr_target = next_thread(p) == p ? NULL : next_thread(p);
     sig->nr_threads--;
+    if (p->signalfd_open) sig->nr_signalfd--;
     thread_unlink(p);
     if (w->pid_table[p->pid] == p) pid_free(w, p->pid);
     w->nr_tasks--;

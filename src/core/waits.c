@@ -13,7 +13,7 @@ static void arm(struct task *t, uint64_t deadline)
 /* Starts a blocking syscall: clean state with its number and hooks. */
 static void sc_begin(struct task *t, int nr, long (*resume)(struct task *), long (*reenter)(struct task *))
 {
-    memset(&t->sc, 0, sizeof t->sc);
+    ZERO(&t->sc);
     t->sc.nr = nr;
     t->sc.resume = resume;
     t->sc.reenter = reenter;
@@ -114,7 +114,7 @@ int tgs_signalfd(tgs_world *w, tgs_pid self, tgs_sigset mask, int nonblock)
     int err;
     struct task *t = sys_enter(w, self, &err);
     if (!t) return err;
-    seltree_note_signalfd(t);
+    if (!t->signalfd_open) t->signal->nr_signalfd++;
     t->signalfd_open = 1;
     t->signalfd_mask = mask & ~SIG_KERNEL_ONLY_MASK;
     t->signalfd_nonblock = nonblock != 0;

@@ -38,13 +38,6 @@ void kfree(struct tgs_world *w, void *p, size_t size)
 
 size_t tgs_mem_in_use(const tgs_world *w) { return w ? w->mem_in_use : 0; }
 
-/* find_task_by_pid_ns (root namespace numbers): NULL if free or released. */
-struct task *find_task_by_pid(struct tgs_world *w, tgs_pid pid)
-{
-    if (!w || pid <= 0 || pid > w->pid_max) return NULL;
-    return w->pid_table[pid];
-}
-
 /* alloc_pid: next free pid above the last one, wrapping to RESERVED_PIDS (or 1) like idr_alloc_cyclic. */
 tgs_pid pid_alloc(struct tgs_world *w)
 {
@@ -166,16 +159,4 @@ int tgs_set_rlimit_sigpending(tgs_world *w, tgs_pid tid, long limit)
     if (limit < 0) return -EINVAL;
     t->signal->rlim_sigpending = limit;
     return 0;
-}
-
-/* The calling task of a syscall (and a scheduling point: tasks released in their own
- * do_exit are freed here). */
-struct task *syscall_task(struct tgs_world *w, tgs_pid self, int *err)
-{
-    if (w) free_deferred_tasks(w);
-    struct task *t = find_task_by_pid(w, self);
-    if (!t || t->exit_state || (t->flags & PF_EXITING)) { *err = -ESRCH; return NULL; }
-    if (t->state == TASK_STOPPED || t->sc.asleep || t->in_fork) { *err = -EBUSY; return NULL; }
-    *err = 0;
-    return t;
 }

@@ -207,10 +207,10 @@ TEST(checker_detects_queue_and_user_mismatch)
     CHECK_EQ(tgs_check(h->w, why, sizeof why), -1);
     CHECK_CONTAINS(why, "without its bit");
     t->signal->shared_pending.signal = sigmask(40);
-    t->signal->shared_pending.head->user->sigpending++;
+    h->w->user_tab[t->signal->shared_pending.head->user - 1]->sigpending++;
     CHECK_EQ(tgs_check(h->w, why, sizeof why), -1);
     CHECK_CONTAINS(why, "sigpending count");
-    t->signal->shared_pending.head->user->sigpending--;
+    h->w->user_tab[t->signal->shared_pending.head->user - 1]->sigpending--;
     CHECK_EQ(tgs_check(h->w, why, sizeof why), 0);
     th_free(h);
 }

@@ -393,8 +393,8 @@ TEST(signalfd_count_follows_threads)
     tgs_pid t2 = all[2]->pid;
     th_sys(h, t2, tgs_signalfd(h->w, t2, TGS_SIGMASK(SIGUSR1), 0));
     th_sys(h, t2, tgs_signalfd(h->w, t2, TGS_SIGMASK(SIGUSR2), 0));
-    CHECK_EQ(group_of(&x)->signal->nr_signalfd_open, 1);
+    CHECK_EQ(group_of(&x)->signal->nr_signalfd, 1);
     th_sys(h, t2, tgs_exit(h->w, t2, 0));
-    CHECK_EQ(group_of(&x)->signal->nr_signalfd_open, 0);
+    CHECK_EQ(group_of(&x)->signal->nr_signalfd, 0);
     th_free(h);
 }
