@@ -6,11 +6,8 @@ cd "$(dirname "$0")/../.." || exit 2
 secs=60
 [ -n "$TGS_TEST_QUICK" ] && secs=5
 [ -n "$TGS_FUZZ_SECONDS" ] && secs=$TGS_FUZZ_SECONDS
-# The parse target is fuzzed for $secs seconds. The core target is only replayed (its corpus and
-# fuzz/regress/core) until the open init-exit bug (fuzz/regress-open/README.md) is fixed: fresh
-# core fuzzing still finds that known crash within a minute.
-./fuzz/run.sh "$secs" parse
+# Both targets are fuzzed for $secs seconds each, after their regression cases are replayed.
+./fuzz/run.sh "$secs" parse core
 st=$?
-if [ $st = 0 ]; then ./fuzz/run.sh --regress; st=$?; fi
 if [ $st = 77 ]; then echo "skip: clang with libFuzzer (-fsanitize=fuzzer) is not available"; exit 77; fi
 exit $st
