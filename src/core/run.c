@@ -189,7 +189,15 @@ static bool restart_no_handler(struct task *t)
     }
     if (t->sc.ret != SC_REISSUE)
         emit_ev(t->world, TGS_EV_SYSCALL_RESTART, t->pid, t->pid, 0, -t->sc.ret, 0);
+    /* x86 arch_do_signal_or_restart: the syscall is set to re-execute in user space, then the
+     * saved mask (sigsuspend's) is put back; a signal that mask held back is now deliverable and
+     * exit-to-user runs get_signal again before the syscall re-executes (rnd-008). */
+    bool had_saved = t->restore_sigmask;
     restore_saved_sigmask(t);
+    if (had_saved && t->sigpending) {
+        t->sc.ret = SC_REISSUE;
+        return false;
+    }
     t->sc.done = 0;
     long (*fn)(struct task *) = t->sc.reenter ? t->sc.reenter : t->sc.resume;
     return sc_outcome(t, fn ? fn(t) : -EINTR);
