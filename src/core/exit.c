@@ -233,6 +233,9 @@ void do_exit(struct task *t, int code)
     complete_vfork_done(t);                          /* exit_mm -> mm_release */
     exit_signals(t);
     seltree_update(t);                               /* PF_EXITING */
+    /* Measured on 6.18 (tests/conformance/random/rnd-002): the private queue is gone once the
+     * thread exits, a zombie leader's too (SigPnd 0, its SigQ charge released). */
+    flush_sigqueue(w, &t->pending, LEDGER_DISCARDED);
     bool group_dead = --t->signal->live == 0;
     t->exit_code = code;
     if (t->sc.deadline_ns && w->ops.arm_timer) w->ops.arm_timer(w->ops.ctx, t->pid, 0);
