@@ -31,4 +31,9 @@ int kr_run(const sc_file *f, const kr_options *opt, tgs_obs *out);
  * never settles (used to test the bounded settle timeout). */
 extern int kr_test_unmarked_spin;
 
+/* When non-zero (or when the environment has TGSIG_KR_NO_NS=1), runs do not use the runner's
+ * own user and pid namespaces (see kr_ns.c): the world is forked by the supervisor in the
+ * caller's namespaces, and kill -1 / raw-pid scenarios are skipped. For tests and debugging. */
+extern int kr_no_ns;
+
 #endif

@@ -127,8 +127,8 @@ static int settle(int step)
         for (int t = 0; t < kr_g->f.n_threads; t++) {
             char st = poll_thread(t);
             kr_slot *s = &kr_g->th[t];
-            sig = sig * 131 + (unsigned char)st + 7u * (unsigned)s->phase + 1009u * s->ack_seq
-                + 31u * (unsigned)s->hdepth + 17u * s->hcount;
+            sig = sig * 131 + (unsigned char)st + 7ul * (unsigned)s->phase + 1009ul * s->ack_seq
+                + 31ul * (unsigned)s->hdepth + 17ul * s->hcount;
             if (!settled(t, st)) { all = 0; bad = t; badst = st; }
         }
         if (kr_g->err[0]) return -1;
@@ -161,21 +161,43 @@ static void post(int t, int kind, int step, int arg)
     kr_futex_wake(&s->cmd_seq);
 }
 
-static int act_on(int t, int step)
+/* Why thread t cannot take a step now (NULL: it can), as the simulator says it: a thread acts
+ * when it is idle between steps, or spinning in user space outside any handler (the new step
+ * ends the spin). */
+static const char *busy_reason(int t)
+{
+    const kr_slot *s = &kr_g->th[t];
+    char st = poll_thread(t);
+    if (st == 0) return "not created yet";
+    if (st == 'G' || st == 'X' || st == 'Z') return "dead";
+    if (st == 'T' || st == 't') return "stopped";
+    if (__atomic_load_n(&s->hdepth, __ATOMIC_SEQ_CST) > 0) return "spinning in a handler";
+    if (__atomic_load_n(&s->ack_seq, __ATOMIC_SEQ_CST) != __atomic_load_n(&s->cmd_seq, __ATOMIC_SEQ_CST))
+        return "busy";
+    int ph = __atomic_load_n(&s->phase, __ATOMIC_SEQ_CST);
+    if (ph == KP_IDLE || ph == KP_SPIN) return NULL;
+    if (ph == KP_SYSCALL || ph == KP_TIMED) return "asleep in a syscall";
+    return "busy";
+}
+
+/* docs/scenario.md: a `PROC.*` step skips the threads that cannot act; a step of one named
+ * thread that cannot act is an error of the run (the simulator's rules). */
+static int act_on(int t, int step, int star)
 {
     kr_slot *s = &kr_g->th[t];
-    if (!thread_live(t)) {
-        if (g_verbose) fprintf(stderr, "tgsig: step %d: thread %s is not alive, skipped\n", step,
-                               kr_g->f.threads[t].name);
-        return 0;
+    const char *why = busy_reason(t);
+    if (why) {
+        if (star && strcmp(why, "not created yet") != 0) {
+            if (g_verbose) fprintf(stderr, "tgsig: step %d: %s skipped: %s\n", step,
+                                   kr_g->f.threads[t].name, why);
+            return 0;
+        }
+        return kr_set_error("step %d: %s cannot act: it is %s", step + 1, kr_g->f.threads[t].name, why);
     }
-    if (s->ack_seq != s->cmd_seq)
-        return kr_set_error("step %d: thread %s still has an earlier step queued", step,
-                            kr_g->f.threads[t].name);
     post(t, KC_STEP, step, 0);
     if (settle(step) < 0) return -1;
     int idle = __atomic_load_n(&s->phase, __ATOMIC_SEQ_CST) == KP_IDLE && s->ack_seq == s->cmd_seq;
-    if (!idle && thread_live(t)) {
+    if (!idle && thread_live(t) && kr_g->f.steps[step].act.kind != SC_A_SPIN) {
         obs_event *e = kr_emit(OBS_RESULT, step, t);
         if (e) { e->blocked = 1; kr_emit_done(e); }
     }
@@ -187,9 +209,9 @@ static int run_step(int i)
     const sc_step *st = &kr_g->f.steps[i];
     set_step(i);
     if (st->act.kind == SC_A_SETTLE) return settle(i);
-    if (st->actor_thread >= 0) return act_on(st->actor_thread, i);
+    if (st->actor_thread >= 0) return act_on(st->actor_thread, i, 0);
     for (int t = 0; t < kr_g->f.n_threads; t++)
-        if (kr_g->f.threads[t].proc == st->actor_proc && act_on(t, i) < 0) return -1;
+        if (kr_g->f.threads[t].proc == st->actor_proc && act_on(t, i, 1) < 0) return -1;
     return 0;
 }
 
@@ -237,7 +259,8 @@ static int build_world(void)
         const sc_proc *pp = &kr_g->f.procs[p];
         if (pp->created_by_step >= 0) continue;
         if (pp->parent < 0) {
-            kr_world_fork(p);
+            if (kr_g->ns_mode) kr_ns_fork_world(p);
+            else kr_world_fork(p);
         } else {
             post(kr_g->f.procs[pp->parent].first_thread, KC_FORKWORLD, -1, p);
             if (settle(-1) < 0) return -1;
@@ -300,6 +323,7 @@ static void add_uid(int uid)
 
 static void sigq_baselines(void)
 {
+    if (kr_g->ns_mode) return;  /* counts are the scenario's own (kr_ns.c): baseline 0 */
     add_uid((int)getuid());     /* uid 0 in the file means "the runner's" (kr_finish_world) */
     for (int p = 0; p < kr_g->f.n_procs && p < KR_MAXP; p++)
         if (kr_g->f.procs[p].uid) add_uid(kr_g->f.procs[p].uid);
@@ -395,8 +419,18 @@ static int ours(int p)
 
 void kr_kill_all(void)
 {
+    kr_ns_kill();
     for (int p = 0; p < kr_g->f.n_procs; p++)
         if (ours(p)) kill(kr_g->pr[p].pid, SIGKILL);
+}
+
+/* The caller died (PR_SET_PDEATHSIG): kill the world, remove the trace instance, go. */
+static void on_caller_death(int sig)
+{
+    (void)sig;
+    kr_kill_all();
+    kr_trace_remove(kr_g);
+    _exit(1);
 }
 
 static void reap_all(void)
@@ -418,9 +452,15 @@ static void sup_init(void)
     struct rlimit rl;
     struct sched_param sp = { .sched_priority = 99 };
     int tid, tgid, nt[KR_MAXLVL], ng[KR_MAXLVL], n = 1;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_caller_death;
+    sigfillset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
+    if (getppid() != kr_g->caller_pid) on_caller_death(0);
     syscall(SYS_setsid);
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &sp);
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     if ((kr_g->f.cpus > 0 ? kr_g->f.cpus : 1) < ncpu) {  /* poll from a CPU the scenario leaves free */
@@ -450,6 +490,11 @@ void kr_supervisor(const kr_options *opt)
     sup_init();
     long long end = kr_now_ns() + 10000000000LL;
     while (!__atomic_load_n(&kr_g->go, __ATOMIC_SEQ_CST) && kr_now_ns() < end) kr_sleep_us(200);
+    if (kr_g->ns_mode && kr_ns_start() < 0 && kr_g->err[0]) {
+        kr_trace_stop(kr_g);
+        reap_all();
+        _exit(0);
+    }
     sigq_baselines();
     set_step(-1);
     if (build_world() == 0) {
