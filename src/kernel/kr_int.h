@@ -13,7 +13,7 @@
 #define KR_MAXP 64              /* scenario processes */
 #define KR_MAXEV 8192           /* events in the shared log */
 #define KR_MAXLVL 4             /* pid namespace levels below the supervisor's */
-#define KR_ARENA (256 * 1024)   /* copy of the sc_file */
+#define KR_ARENA ((size_t)256 * 1024)  /* copy of the sc_file */
 #define KR_MAGIC 0x7467736bu
 #define KR_BOGUS_PID 0x3ffffff0 /* above PID_MAX_LIMIT: always ESRCH */
 #define KR_EXEC_ARGV0 "tgsig-kr-exec"
