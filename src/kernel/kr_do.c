@@ -154,7 +154,8 @@ static long do_exec(int idx, int step)
     s->exec_old_tid = s->tid;
     s->exec_step = step;
     set_phase(idx, KP_EXEC, step);
-    long r = kr_rs(syscall(SYS_execve, "/proc/self/exe", argv, environ));
+    /* thread-self: /proc/self/exe names the leader's mm, gone when the leader is a zombie */
+    long r = kr_rs(syscall(SYS_execve, "/proc/thread-self/exe", argv, environ));
     s->exec_step = -1;
     set_phase(idx, KP_RUN, step);
     return r;

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -20,6 +21,20 @@
 
 static int g_timeout_ms = 3000;
 static int g_verbose;
+static int g_pidfd[KR_MAXP];    /* pidfd + 1 of each scenario process, 0 = none */
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+/* PIDFD_GET_INFO (Linux 6.15+): with PIDFD_INFO_EXIT, the wait status of a process that was
+ * reaped, as long as a pidfd of it was open when it exited. struct pidfd_info, version 0. */
+struct kr_pidfd_info {
+    uint64_t mask, cgroupid;
+    uint32_t pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid;
+    int32_t exit_code;
+};
+#define KR_PIDFD_INFO_EXIT 8ull
+#define KR_PIDFD_GET_INFO _IOWR(0xFF, 11, struct kr_pidfd_info)
 
 static void set_step(int i)
 {
@@ -56,6 +71,18 @@ static void configure(int t)
 
 /* ---- observing threads ---- */
 
+static int ours(int p);
+
+/* Hold a pidfd of each scenario process from the first time it is seen, so that its end can
+ * still be read after it is reaped unseen (SIGCHLD ignored, SA_NOCLDWAIT, a dying namespace
+ * init reaping its members). */
+static void track_proc(int p)
+{
+    if (p < 0 || p >= KR_MAXP || g_pidfd[p] || !kr_g->pr[p].pid || !ours(p)) return;
+    int fd = (int)syscall(SYS_pidfd_open, kr_g->pr[p].pid, 0);
+    g_pidfd[p] = fd >= 0 ? fd + 1 : -1;
+}
+
 static void note_exit(int t)
 {
     kr_slot *s = &kr_g->th[t];
@@ -74,6 +101,7 @@ static char poll_thread(int t)
     if (!__atomic_load_n(&s->registered, __ATOMIC_SEQ_CST)) return 0;
     if (__atomic_load_n(&s->gone, __ATOMIC_SEQ_CST)) { note_exit(t); return 'G'; }
     if (!s->configured) configure(t);
+    if (!g_pidfd[kr_g->f.threads[t].proc]) track_proc(kr_g->f.threads[t].proc);
     char st = kr_thread_state(s->ns_tgid[0], s->tid);
     if (st == 0 && __atomic_load_n(&s->phase, __ATOMIC_SEQ_CST) == KP_EXEC
         && kr_thread_state(s->ns_tgid[0], 0) != 0)
@@ -387,6 +415,19 @@ static int proc_end_live(int p, obs_event *e)
     return 0;
 }
 
+/* How process p ended, from its pidfd, once it is gone from /proc (reaped by someone else). */
+static int proc_end_reaped(int p, obs_event *e)
+{
+    struct kr_pidfd_info info;
+    memset(&info, 0, sizeof info);
+    info.mask = KR_PIDFD_INFO_EXIT;
+    if (g_pidfd[p] <= 0 || ioctl(g_pidfd[p] - 1, KR_PIDFD_GET_INFO, &info) != 0
+        || !(info.mask & KR_PIDFD_INFO_EXIT))
+        return -1;
+    end_from_status(e, info.exit_code);
+    return 0;
+}
+
 static void record_end(int end)
 {
     for (int t = 0; t < kr_g->f.n_threads; t++) {
@@ -400,7 +441,7 @@ static void record_end(int end)
         if (!ps->pid) continue;
         obs_event e1 = { 0 };
         if (ps->reaped && ps->has_status) end_from_status(&e1, ps->wait_status);
-        else if (proc_end_live(p, &e1) < 0) continue;   /* gone unseen (auto-reaped) */
+        else if (proc_end_live(p, &e1) < 0 && proc_end_reaped(p, &e1) < 0) continue;
         obs_event *e = kr_emit(OBS_PROC_END, end, -1);
         if (!e) return;
         e->other = p;

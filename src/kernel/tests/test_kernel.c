@@ -418,7 +418,7 @@ TEST(spin_is_settled_and_ends_with_a_handler)
         "  thread main policy=fifo prio=10\n"
         "process shell\n"
         "app.main: sigaction SIGUSR1 handler\n"
-        "app.main: spin => blocked\n"
+        "app.main: spin\n"
         "shell.main: kill app SIGUSR1 => 0\n"
         "expect app.main handled SIGUSR1 times=1\n"
         "expect app.main result 0\n";
@@ -629,6 +629,59 @@ TEST(nothing_left_behind)
     CHECK_EQ(tgsig_instances(), 0);
     int st;
     CHECK(waitpid(-1, &st, WNOHANG) < 0 && errno == ECHILD);
+    obs_free(&o);
+    sc_free(&f);
+}
+
+/* exec from a thread whose leader is a zombie: the runner re-executes itself through
+ * /proc/thread-self/exe (/proc/self/exe names the zombie leader's mm: ENOENT). */
+TEST(exec_with_a_zombie_leader)
+{
+    sc_file f;
+    tgs_obs o;
+    const char *s =
+        "process app\n"
+        "  thread main\n"
+        "  thread t1\n"
+        "app.main: exit 5\n"
+        "app.t1: exec => 0\n"
+        "status app.t1\n"
+        "expect app.t1 field Threads 1\n";
+    CHECK_EQ(run(s, &f, &o, 0, 3000), 0);
+    CHECK(expects_hold(&f, &o));
+    obs_free(&o);
+    sc_free(&f);
+}
+
+/* A process reaped by no one of the scenario (SIGCHLD ignored: auto-reaped) still has its end
+ * (the runner holds a pidfd of every process: PIDFD_INFO_EXIT). */
+TEST(end_of_an_auto_reaped_process)
+{
+    sc_file f;
+    tgs_obs o;
+    const char *s =
+        "process a\n"
+        "a.main: sigaction SIGCHLD ignore => 0\n"
+        "a.main: fork kid\n"
+        "kid.main: exit_group 7\n"
+        "a.main: wait kid => ECHILD\n"
+        "expect kid exited 7\n";
+    CHECK_EQ(run(s, &f, &o, 0, 3000), 0);
+    const obs_event *e = proc_end(&o, 1);
+    CHECK(e && e->value == OBS_END_EXITED && e->code == 7);
+    obs_free(&o);
+    sc_free(&f);
+}
+
+/* The runner's init (pid 1 of the scenario's namespace) is "the runner": top-level processes'
+ * PPid is outside the scenario, as without namespaces. */
+TEST(top_level_parent_is_the_runner)
+{
+    sc_file f;
+    tgs_obs o;
+    CHECK_EQ(run("process a\nstatus a\n", &f, &o, 0, 3000), 0);
+    const obs_event *e = last(&o, OBS_STATUS, 0);
+    CHECK(e && e->st.ppid_proc == -1);
     obs_free(&o);
     sc_free(&f);
 }
