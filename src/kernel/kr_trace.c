@@ -120,15 +120,16 @@ int kr_trace_setup(kr_shm *g, int sup_pid, char *why, size_t len)
     unsigned long long st = start_time(me);
     if (g->trace_fd < 0) { snprintf(why, len, "tracefs not available"); return -1; }
     sweep_stale(g->trace_fd);
+    char name[sizeof g->trace_dir];
     for (int tries = 0;; tries++) {
-        snprintf(g->trace_dir, sizeof g->trace_dir, "instances/tgsig-%d-%llu-%d", me, st, seq++);
-        if (mkdirat(g->trace_fd, g->trace_dir, 0700) == 0) break;
+        snprintf(name, sizeof name, "instances/tgsig-%d-%llu-%d", me, st, seq++);
+        if (mkdirat(g->trace_fd, name, 0700) == 0) break;
         if (errno != EEXIST || tries > 100) {
-            snprintf(why, len, "mkdir %s: %s", g->trace_dir, strerror(errno));
-            g->trace_dir[0] = 0;
+            snprintf(why, len, "mkdir %s: %s", name, strerror(errno));
             return -1;
         }
     }
+    memcpy(g->trace_dir, name, sizeof name);  /* ours now: the supervisor may remove it */
     snprintf(pid, sizeof pid, "%d", sup_pid);
     tdir_write(g, "trace_clock", "global");
     int bad = tdir_write(g, "set_event_pid", pid) | tdir_write(g, "options/event-fork", "1")
