@@ -42,6 +42,9 @@ static long do_spin(int idx, int step, void *uc)
     else set_phase(idx, kr_test_unmarked_spin ? KP_RUN : KP_SPIN, step);
     for (unsigned long n = 0;; n++) {
         if (__atomic_load_n(&s->hcount, __ATOMIC_SEQ_CST) != h0) break;
+        if (!uc && __atomic_load_n(&s->cmd_seq, __ATOMIC_SEQ_CST)
+                   != __atomic_load_n(&s->ack_seq, __ATOMIC_SEQ_CST))
+            break;              /* a new step ends a spin outside handlers */
         if ((n & 1023) == 0 && kr_now_ns() > kr_g->deadline_ns) break;
     }
     if (uc) __atomic_store_n(&s->hspin, old, __ATOMIC_SEQ_CST);
@@ -151,7 +154,8 @@ static long do_exec(int idx, int step)
     s->exec_old_tid = s->tid;
     s->exec_step = step;
     set_phase(idx, KP_EXEC, step);
-    long r = kr_rs(syscall(SYS_execve, "/proc/self/exe", argv, environ));
+    /* thread-self: /proc/self/exe names the leader's mm, gone when the leader is a zombie */
+    long r = kr_rs(syscall(SYS_execve, "/proc/thread-self/exe", argv, environ));
     s->exec_step = -1;
     set_phase(idx, KP_RUN, step);
     return r;

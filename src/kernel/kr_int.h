@@ -13,7 +13,7 @@
 #define KR_MAXP 64              /* scenario processes */
 #define KR_MAXEV 8192           /* events in the shared log */
 #define KR_MAXLVL 4             /* pid namespace levels below the supervisor's */
-#define KR_ARENA (256 * 1024)   /* copy of the sc_file */
+#define KR_ARENA ((size_t)256 * 1024)  /* copy of the sc_file */
 #define KR_MAGIC 0x7467736bu
 #define KR_BOGUS_PID 0x3ffffff0 /* above PID_MAX_LIMIT: always ESRCH */
 #define KR_EXEC_ARGV0 "tgsig-kr-exec"
@@ -50,14 +50,24 @@ typedef struct kr_shm {
     size_t size;
     int fd;
     sc_file f;                  /* copy; its arrays point into arena */
-    int sup_pid, sup_nslevels;
+    int caller_pid, sup_pid, sup_nslevels;
     int cur_step;
     long long deadline_ns;      /* CLOCK_MONOTONIC: spins give up after this */
     int go, unsafe;
-    int top_pgid;
-    unsigned char *snap;        /* snap[i]: an expect follows step i (state snapshot) */               /* process group of the top-level processes */
-    int trace_on;
-    char trace_dir[200];
+    int top_pgid;               /* process group of the top-level processes */
+    unsigned char *snap;        /* snap[i]: an expect follows step i (state snapshot) */
+    /* The namespace mode (kr_ns.c): the world runs under the runner's own init, pid 1 of a fresh
+       pid namespace inside a fresh user namespace (identity-mapped), so kill(-1) reaches only the
+       scenario's processes and SigQ / RLIMIT_SIGPENDING counts are the scenario's own. */
+    int ns_mode;                /* 1 = the world lives in the runner's namespaces */
+    int ns_required;            /* the scenario cannot run without them (kill -1, raw pids) */
+    int init_pid;               /* global pid of the runner's init, 0 = none */
+    unsigned long long init_start;
+    int init_mapped, init_ready;
+    unsigned init_cmd_seq, init_done_seq;
+    int init_cmd_arg;
+    int trace_on, trace_fd;     /* trace_fd: the tracefs root (see kr_trace.c), -1 = none */
+    char trace_dir[200];        /* the instance, relative to trace_fd */
     char err[200];
     /* SigQ baselines (see kr_sup.c, sigq_baselines): the first SigQ number counts the queued
        entries of the receiver's whole real uid, so readings are made relative to these. */
@@ -126,12 +136,20 @@ void kr_fix_libc_signals(void);
 
 /* kr_sup.c */
 void kr_supervisor(const kr_options *opt) __attribute__((noreturn));
+void kr_kill_all(void);
+
+/* kr_ns.c */
+int kr_ns_start(void);          /* supervisor: create the runner's init; -1 = not possible */
+int kr_ns_fork_world(int proc); /* supervisor: the runner's init forks top-level process proc */
+void kr_ns_kill(void);          /* SIGKILL the runner's init (and so its whole namespace) */
 
 /* kr_trace.c */
+int kr_trace_open(kr_shm *g, char *why, size_t len);   /* before the supervisor is forked */
 int kr_trace_setup(kr_shm *g, int sup_pid, char *why, size_t len);
 void kr_trace_marker(const kr_shm *g, const char *text);
 void kr_trace_stop(const kr_shm *g);
 int kr_trace_collect(const kr_shm *g, tgs_obs *tmp);
+void kr_trace_remove(const kr_shm *g);    /* async-signal-safe */
 void kr_trace_teardown(kr_shm *g);
 
 #endif

@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-void kr_kill_all(void);
+int kr_no_ns;
 
 int kr_available(char *why, size_t len)
 {
@@ -48,20 +48,28 @@ static int raw_pid_taken(const sc_action *a)
     return access(p, F_OK) == 0;
 }
 
-static int check_action(const sc_action *a, char *why, size_t len)
+/* With the runner's namespaces (ns) a kill -1 or a raw pid reaches only the scenario's own
+ * processes; without them such a scenario is skipped. *need = 1 when it needs them. */
+static int check_action(const sc_action *a, int ns, int *need, char *why, size_t len)
 {
     if (uses_kill_all(a)) {
-        snprintf(why, len, "skip: kill -1 would reach the whole machine (no pid-namespace runner)");
-        return -1;
+        if (!ns) {
+            snprintf(why, len, "skip: kill -1 needs the runner's own pid namespace (root only)");
+            return -1;
+        }
+        *need = 1;
     }
     if (raw_pid_taken(a)) {
-        snprintf(why, len, "skip: raw pid %ld exists on this machine", a->target.raw);
-        return -1;
+        if (!ns) {
+            snprintf(why, len, "skip: raw pid %ld exists on this machine", a->target.raw);
+            return -1;
+        }
+        *need = 1;
     }
     return 0;
 }
 
-static int precheck(const sc_file *f, char *why, size_t len)
+static int precheck(const sc_file *f, int ns, int *need, char *why, size_t len)
 {
     if (f->n_threads > KR_MAXT || f->n_procs > KR_MAXP) {
         snprintf(why, len, "skip: too many threads or processes for the kernel runner");
@@ -69,15 +77,15 @@ static int precheck(const sc_file *f, char *why, size_t len)
     }
     for (int p = 0; p < f->n_procs; p++)
         if (f->procs[p].kernel) {
-            snprintf(why, len, "skip: kernel threads (%s) cannot be created from user space",
-                     f->procs[p].name);
+            snprintf(why, len, "skip: kernel threads (%s) cannot be created from user space: "
+                     "simulator only, by design", f->procs[p].name);
             return -1;
         }
     for (int i = 0; i < f->n_steps; i++) {
         const sc_action *a = &f->steps[i].act;
-        if (check_action(a, why, len) < 0) return -1;
+        if (check_action(a, ns, need, why, len) < 0) return -1;
         for (int j = 0; j < a->body_len; j++)
-            if (check_action(&a->body[j], why, len) < 0) return -1;
+            if (check_action(&a->body[j], ns, need, why, len) < 0) return -1;
     }
     return 0;
 }
@@ -98,6 +106,7 @@ static kr_shm *shm_create(const sc_file *f, char *why, size_t len)
     g->size = sizeof(kr_shm);
     g->fd = fd;
     g->cur_step = -1;
+    g->trace_fd = -1;
     for (int t = 0; t < KR_MAXT; t++) { g->th[t].sfd = -1; g->th[t].exec_step = -1; }
     if (kr_copy_file(g, f, why, len) < 0) {
         munmap(g, sizeof(kr_shm));
@@ -187,21 +196,29 @@ static void finish(kr_shm *g, tgs_obs *out, int sup_status, int traced)
 int kr_run(const sc_file *f, const kr_options *opt, tgs_obs *out)
 {
     kr_options o = { 1, 3000, 0 };
+    char why[200] = "";
+    int need_ns = 0;
     if (opt) o = *opt;
     if (o.timeout_ms <= 0) o.timeout_ms = 3000;
     obs_init(out, OBS_CAP_STATUS);
     if (!kr_available(out->error, sizeof out->error)) return -1;
-    if (precheck(f, out->error, sizeof out->error) < 0) return -1;
+    const char *env = getenv("TGSIG_KR_NO_NS");
+    int ns = !kr_no_ns && !(env && !strcmp(env, "1")) && geteuid() == 0;
+    if (precheck(f, ns, &need_ns, out->error, sizeof out->error) < 0) return -1;
     kr_shm *g = shm_create(f, out->error, sizeof out->error);
     if (!g) return -1;
     kr_g = g;
+    g->ns_mode = ns;
+    g->ns_required = need_ns;
+    g->caller_pid = (int)getpid();
     g->deadline_ns = kr_now_ns() + budget_ms(f, o.timeout_ms) * 1000000LL;
+    if (o.use_tracefs && geteuid() == 0 && kr_trace_open(g, why, sizeof why) < 0 && o.verbose)
+        fprintf(stderr, "tgsig: no tracefs: %s\n", why);
     fflush(NULL);
     pid_t sup = fork();
     if (sup == 0) kr_supervisor(&o);
     int traced = 0;
-    if (sup > 0 && o.use_tracefs && geteuid() == 0) {
-        char why[200];
+    if (sup > 0 && g->trace_fd >= 0) {
         traced = kr_trace_setup(g, sup, why, sizeof why) == 0;
         if (!traced && o.verbose) fprintf(stderr, "tgsig: no tracefs: %s\n", why);
     }

@@ -123,6 +123,7 @@ static int ppid_proc(const kr_shm *g, long ppid)
 /* The SigQ baseline measured for real uid `uid` before the run; -1 when there is none. */
 long kr_sigq_base(const kr_shm *g, int uid)
 {
+    if (g->ns_mode) return 0;   /* a private user namespace: the counts are the scenario's own */
     for (int i = 0; i < g->n_sigq_uid; i++)
         if (g->sigq_uid[i] == uid) return g->sigq_base[i];
     return -1;

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -20,6 +21,20 @@
 
 static int g_timeout_ms = 3000;
 static int g_verbose;
+static int g_pidfd[KR_MAXP];    /* pidfd + 1 of each scenario process, 0 = none */
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+/* PIDFD_GET_INFO (Linux 6.15+): with PIDFD_INFO_EXIT, the wait status of a process that was
+ * reaped, as long as a pidfd of it was open when it exited. struct pidfd_info, version 0. */
+struct kr_pidfd_info {
+    uint64_t mask, cgroupid;
+    uint32_t pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid;
+    int32_t exit_code;
+};
+#define KR_PIDFD_INFO_EXIT 8ull
+#define KR_PIDFD_GET_INFO _IOWR(0xFF, 11, struct kr_pidfd_info)
 
 static void set_step(int i)
 {
@@ -56,6 +71,18 @@ static void configure(int t)
 
 /* ---- observing threads ---- */
 
+static int ours(int p);
+
+/* Hold a pidfd of each scenario process from the first time it is seen, so that its end can
+ * still be read after it is reaped unseen (SIGCHLD ignored, SA_NOCLDWAIT, a dying namespace
+ * init reaping its members). */
+static void track_proc(int p)
+{
+    if (p < 0 || p >= KR_MAXP || g_pidfd[p] || !kr_g->pr[p].pid || !ours(p)) return;
+    int fd = (int)syscall(SYS_pidfd_open, kr_g->pr[p].pid, 0);
+    g_pidfd[p] = fd >= 0 ? fd + 1 : -1;
+}
+
 static void note_exit(int t)
 {
     kr_slot *s = &kr_g->th[t];
@@ -74,6 +101,7 @@ static char poll_thread(int t)
     if (!__atomic_load_n(&s->registered, __ATOMIC_SEQ_CST)) return 0;
     if (__atomic_load_n(&s->gone, __ATOMIC_SEQ_CST)) { note_exit(t); return 'G'; }
     if (!s->configured) configure(t);
+    if (!g_pidfd[kr_g->f.threads[t].proc]) track_proc(kr_g->f.threads[t].proc);
     char st = kr_thread_state(s->ns_tgid[0], s->tid);
     if (st == 0 && __atomic_load_n(&s->phase, __ATOMIC_SEQ_CST) == KP_EXEC
         && kr_thread_state(s->ns_tgid[0], 0) != 0)
@@ -127,8 +155,8 @@ static int settle(int step)
         for (int t = 0; t < kr_g->f.n_threads; t++) {
             char st = poll_thread(t);
             kr_slot *s = &kr_g->th[t];
-            sig = sig * 131 + (unsigned char)st + 7u * (unsigned)s->phase + 1009u * s->ack_seq
-                + 31u * (unsigned)s->hdepth + 17u * s->hcount;
+            sig = sig * 131 + (unsigned char)st + 7ul * (unsigned)s->phase + 1009ul * s->ack_seq
+                + 31ul * (unsigned)s->hdepth + 17ul * s->hcount;
             if (!settled(t, st)) { all = 0; bad = t; badst = st; }
         }
         if (kr_g->err[0]) return -1;
@@ -161,21 +189,43 @@ static void post(int t, int kind, int step, int arg)
     kr_futex_wake(&s->cmd_seq);
 }
 
-static int act_on(int t, int step)
+/* Why thread t cannot take a step now (NULL: it can), as the simulator says it: a thread acts
+ * when it is idle between steps, or spinning in user space outside any handler (the new step
+ * ends the spin). */
+static const char *busy_reason(int t)
+{
+    const kr_slot *s = &kr_g->th[t];
+    char st = poll_thread(t);
+    if (st == 0) return "not created yet";
+    if (st == 'G' || st == 'X' || st == 'Z') return "dead";
+    if (st == 'T' || st == 't') return "stopped";
+    if (__atomic_load_n(&s->hdepth, __ATOMIC_SEQ_CST) > 0) return "spinning in a handler";
+    if (__atomic_load_n(&s->ack_seq, __ATOMIC_SEQ_CST) != __atomic_load_n(&s->cmd_seq, __ATOMIC_SEQ_CST))
+        return "busy";
+    int ph = __atomic_load_n(&s->phase, __ATOMIC_SEQ_CST);
+    if (ph == KP_IDLE || ph == KP_SPIN) return NULL;
+    if (ph == KP_SYSCALL || ph == KP_TIMED) return "asleep in a syscall";
+    return "busy";
+}
+
+/* docs/scenario.md: a `PROC.*` step skips the threads that cannot act; a step of one named
+ * thread that cannot act is an error of the run (the simulator's rules). */
+static int act_on(int t, int step, int star)
 {
     kr_slot *s = &kr_g->th[t];
-    if (!thread_live(t)) {
-        if (g_verbose) fprintf(stderr, "tgsig: step %d: thread %s is not alive, skipped\n", step,
-                               kr_g->f.threads[t].name);
-        return 0;
+    const char *why = busy_reason(t);
+    if (why) {
+        if (star && strcmp(why, "not created yet") != 0) {
+            if (g_verbose) fprintf(stderr, "tgsig: step %d: %s skipped: %s\n", step,
+                                   kr_g->f.threads[t].name, why);
+            return 0;
+        }
+        return kr_set_error("step %d: %s cannot act: it is %s", step + 1, kr_g->f.threads[t].name, why);
     }
-    if (s->ack_seq != s->cmd_seq)
-        return kr_set_error("step %d: thread %s still has an earlier step queued", step,
-                            kr_g->f.threads[t].name);
     post(t, KC_STEP, step, 0);
     if (settle(step) < 0) return -1;
     int idle = __atomic_load_n(&s->phase, __ATOMIC_SEQ_CST) == KP_IDLE && s->ack_seq == s->cmd_seq;
-    if (!idle && thread_live(t)) {
+    if (!idle && thread_live(t) && kr_g->f.steps[step].act.kind != SC_A_SPIN) {
         obs_event *e = kr_emit(OBS_RESULT, step, t);
         if (e) { e->blocked = 1; kr_emit_done(e); }
     }
@@ -187,9 +237,9 @@ static int run_step(int i)
     const sc_step *st = &kr_g->f.steps[i];
     set_step(i);
     if (st->act.kind == SC_A_SETTLE) return settle(i);
-    if (st->actor_thread >= 0) return act_on(st->actor_thread, i);
+    if (st->actor_thread >= 0) return act_on(st->actor_thread, i, 0);
     for (int t = 0; t < kr_g->f.n_threads; t++)
-        if (kr_g->f.threads[t].proc == st->actor_proc && act_on(t, i) < 0) return -1;
+        if (kr_g->f.threads[t].proc == st->actor_proc && act_on(t, i, 1) < 0) return -1;
     return 0;
 }
 
@@ -237,7 +287,8 @@ static int build_world(void)
         const sc_proc *pp = &kr_g->f.procs[p];
         if (pp->created_by_step >= 0) continue;
         if (pp->parent < 0) {
-            kr_world_fork(p);
+            if (kr_g->ns_mode) kr_ns_fork_world(p);
+            else kr_world_fork(p);
         } else {
             post(kr_g->f.procs[pp->parent].first_thread, KC_FORKWORLD, -1, p);
             if (settle(-1) < 0) return -1;
@@ -300,6 +351,7 @@ static void add_uid(int uid)
 
 static void sigq_baselines(void)
 {
+    if (kr_g->ns_mode) return;  /* counts are the scenario's own (kr_ns.c): baseline 0 */
     add_uid((int)getuid());     /* uid 0 in the file means "the runner's" (kr_finish_world) */
     for (int p = 0; p < kr_g->f.n_procs && p < KR_MAXP; p++)
         if (kr_g->f.procs[p].uid) add_uid(kr_g->f.procs[p].uid);
@@ -363,6 +415,19 @@ static int proc_end_live(int p, obs_event *e)
     return 0;
 }
 
+/* How process p ended, from its pidfd, once it is gone from /proc (reaped by someone else). */
+static int proc_end_reaped(int p, obs_event *e)
+{
+    struct kr_pidfd_info info;
+    memset(&info, 0, sizeof info);
+    info.mask = KR_PIDFD_INFO_EXIT;
+    if (g_pidfd[p] <= 0 || ioctl(g_pidfd[p] - 1, KR_PIDFD_GET_INFO, &info) != 0
+        || !(info.mask & KR_PIDFD_INFO_EXIT))
+        return -1;
+    end_from_status(e, info.exit_code);
+    return 0;
+}
+
 static void record_end(int end)
 {
     for (int t = 0; t < kr_g->f.n_threads; t++) {
@@ -376,7 +441,7 @@ static void record_end(int end)
         if (!ps->pid) continue;
         obs_event e1 = { 0 };
         if (ps->reaped && ps->has_status) end_from_status(&e1, ps->wait_status);
-        else if (proc_end_live(p, &e1) < 0) continue;   /* gone unseen (auto-reaped) */
+        else if (proc_end_live(p, &e1) < 0 && proc_end_reaped(p, &e1) < 0) continue;
         obs_event *e = kr_emit(OBS_PROC_END, end, -1);
         if (!e) return;
         e->other = p;
@@ -395,8 +460,18 @@ static int ours(int p)
 
 void kr_kill_all(void)
 {
+    kr_ns_kill();
     for (int p = 0; p < kr_g->f.n_procs; p++)
         if (ours(p)) kill(kr_g->pr[p].pid, SIGKILL);
+}
+
+/* The caller died (PR_SET_PDEATHSIG): kill the world, remove the trace instance, go. */
+static void on_caller_death(int sig)
+{
+    (void)sig;
+    kr_kill_all();
+    kr_trace_remove(kr_g);
+    _exit(1);
 }
 
 static void reap_all(void)
@@ -418,9 +493,15 @@ static void sup_init(void)
     struct rlimit rl;
     struct sched_param sp = { .sched_priority = 99 };
     int tid, tgid, nt[KR_MAXLVL], ng[KR_MAXLVL], n = 1;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_caller_death;
+    sigfillset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
+    if (getppid() != kr_g->caller_pid) on_caller_death(0);
     syscall(SYS_setsid);
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &sp);
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     if ((kr_g->f.cpus > 0 ? kr_g->f.cpus : 1) < ncpu) {  /* poll from a CPU the scenario leaves free */
@@ -450,6 +531,11 @@ void kr_supervisor(const kr_options *opt)
     sup_init();
     long long end = kr_now_ns() + 10000000000LL;
     while (!__atomic_load_n(&kr_g->go, __ATOMIC_SEQ_CST) && kr_now_ns() < end) kr_sleep_us(200);
+    if (kr_g->ns_mode && kr_ns_start() < 0 && kr_g->err[0]) {
+        kr_trace_stop(kr_g);
+        reap_all();
+        _exit(0);
+    }
     sigq_baselines();
     set_step(-1);
     if (build_world() == 0) {

@@ -60,6 +60,7 @@ static void run_step(int idx, int step)
 {
     const sc_step *st = &kr_g->f.steps[step];
     long r = kr_do_action(&st->act, step, idx, NULL);
+    if (st->act.kind == SC_A_SPIN) return;     /* no syscall, no result (as in the model) */
     obs_event *e = kr_emit(OBS_RESULT, cur_step(), idx);
     if (!e) return;
     if (r < 0) e->err = (int)-r; else e->value = r;
@@ -135,6 +136,10 @@ static void drop_cap_kill(void)
 static void set_group(const sc_proc *pp)
 {
     if (pp->new_session) { syscall(SYS_setsid); return; }
+    if (pp->pgrp_of == (int)(pp - kr_g->f.procs)) {    /* pgrp= itself: a group of its own */
+        syscall(SYS_setpgid, 0, 0);
+        return;
+    }
     if (pp->pgrp_of >= 0) {
         sc_target t = { .kind = SC_T_PROC, .proc = pp->pgrp_of };
         long pid = kr_target_num(&t, kr_g->th[pp->first_thread].level);
@@ -185,6 +190,7 @@ void kr_child_start(int p, int world)
     const sc_proc *pp = &kr_g->f.procs[p];
     int t = pp->first_thread;
     kr_tls_reset(t);
+    if (world && kr_g->trace_fd >= 0) close(kr_g->trace_fd);   /* the supervisor's */
     if (world) kr_reset_signals();
     fill_ids(t, p);
     set_limits(pp);

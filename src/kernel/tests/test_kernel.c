@@ -2,9 +2,14 @@
  * machine; the ones that need root (scheduling, tracefs) say "skipped" and pass otherwise. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -102,19 +107,41 @@ static int children_of_me(void)
     return n;
 }
 
-static int tgsig_instances(void)
+/* The tracefs root: the mounted one, else a detached private mount (as kr_trace.c does). */
+static int tracefs_fd(void)
 {
-    int n = 0;
-    const char *dirs[] = { "/sys/kernel/tracing/instances", "/sys/kernel/debug/tracing/instances" };
+    const char *dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
     for (int i = 0; i < 2; i++) {
-        DIR *d = opendir(dirs[i]);
-        struct dirent *de;
-        while (d && (de = readdir(d)))
-            if (!strncmp(de->d_name, "tgsig-", 6)) n++;
-        if (d) closedir(d);
+        char p[80];
+        snprintf(p, sizeof p, "%s/instances", dirs[i]);
+        if (access(p, F_OK) == 0) return open(dirs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     }
+    int fs = (int)syscall(SYS_fsopen, "tracefs", 1u);
+    if (fs < 0) return -1;
+    int m = syscall(SYS_fsconfig, fs, 6u, NULL, NULL, 0) == 0 ? (int)syscall(SYS_fsmount, fs, 1u, 0) : -1;
+    close(fs);
+    return m;
+}
+
+/* tgsig instances made by process `pid` (0: by anyone). Other engineers' runs may have live
+ * instances at the same time, so the tests only count their own. */
+static int tgsig_instances_of(int pid)
+{
+    int n = 0, tfd = tracefs_fd();
+    char prefix[40];
+    snprintf(prefix, sizeof prefix, pid ? "tgsig-%d-" : "tgsig-", pid);
+    int dfd = tfd >= 0 ? openat(tfd, "instances", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+    struct dirent *de;
+    while (d && (de = readdir(d)))
+        if (!strncmp(de->d_name, prefix, strlen(prefix))) n++;
+    if (d) closedir(d);
+    else if (dfd >= 0) close(dfd);
+    if (tfd >= 0) close(tfd);
     return n;
 }
+
+static int tgsig_instances(void) { return tgsig_instances_of((int)getpid()); }
 
 static int is_root(const char *test)
 {
@@ -391,7 +418,7 @@ TEST(spin_is_settled_and_ends_with_a_handler)
         "  thread main policy=fifo prio=10\n"
         "process shell\n"
         "app.main: sigaction SIGUSR1 handler\n"
-        "app.main: spin => blocked\n"
+        "app.main: spin\n"
         "shell.main: kill app SIGUSR1 => 0\n"
         "expect app.main handled SIGUSR1 times=1\n"
         "expect app.main result 0\n";
@@ -402,16 +429,159 @@ TEST(spin_is_settled_and_ends_with_a_handler)
     sc_free(&f);
 }
 
-TEST(skips_kernel_threads_and_kill_minus_1)
+TEST(skips_kernel_threads_with_the_reason)
 {
     sc_file f;
     tgs_obs o;
     CHECK_EQ(run("process kw kernel\nkw.main: settle\n", &f, &o, 0, 300), -1);
     CHECK(!strncmp(o.error, "skip:", 5));
+    CHECK_CONTAINS(o.error, "cannot be created from user space");
+    CHECK_CONTAINS(o.error, "by design");
     obs_free(&o);
     sc_free(&f);
+}
+
+/* Without the runner's namespaces (kr_no_ns, or not root) kill -1 would reach the machine. */
+TEST(kill_minus_1_skipped_without_namespaces)
+{
+    sc_file f;
+    tgs_obs o;
+    kr_no_ns = 1;
     CHECK_EQ(run("process a\na.main: kill -1 SIGTERM\n", &f, &o, 0, 300), -1);
+    kr_no_ns = 0;
     CHECK(!strncmp(o.error, "skip:", 5));
+    CHECK_CONTAINS(o.error, "pid namespace");
+    obs_free(&o);
+    sc_free(&f);
+}
+
+/* In the runner's pid namespace kill(-1) reaches the scenario's other processes and nothing
+ * else: with none it is ESRCH (the runner's init is pid 1, never a candidate). */
+TEST(kill_minus_1_in_the_runners_pid_namespace)
+{
+    sc_file f;
+    tgs_obs o;
+    const char *s =
+        "process s\n"
+        "process a\n"
+        "  thread main\n"
+        "  thread t1\n"
+        "s.main: sigaction SIGUSR1 handler => 0\n"
+        "a.main: sigaction SIGUSR1 handler => 0\n"
+        "a.*: pause\n"
+        "s.main: kill -1 SIGUSR1 => 0\n"
+        "expect a.main handled SIGUSR1 times=1\n"
+        "expect s.main not-handled SIGUSR1\n"
+        "s.main: kill pid=1 0 => 0\n"
+        "s.main: kill pid=4000000 0 => ESRCH\n";
+    if (!is_root("kill_minus_1_in_the_runners_pid_namespace")) return;
+    CHECK_EQ(run(s, &f, &o, 1, 3000), 0);
+    CHECK(expects_hold(&f, &o));
+    int k = 0, want[] = { 0, 0, 0, ESRCH };
+    for (int i = 0; i < o.n; i++)
+        if (o.ev[i].kind == OBS_RESULT && o.ev[i].thread == 0 && k < 4) CHECK_EQ(o.ev[i].err, want[k++]);
+    CHECK_EQ(k, 4);
+    obs_free(&o);
+    sc_free(&f);
+    CHECK_EQ(run("process s\ns.main: kill -1 SIGUSR1 => ESRCH\n", &f, &o, 0, 3000), 0);
+    const obs_event *r = last(&o, OBS_RESULT, 0);
+    CHECK(r && r->err == ESRCH);
+    CHECK_EQ(children_of_me(), 0);
+    CHECK_EQ(tgsig_instances(), 0);
+    obs_free(&o);
+    sc_free(&f);
+}
+
+/* In the runner's user namespace SigQ counts only the scenario's own queued signals, for root
+ * too (without it, root's count is machine-wide and only relative readings were possible). */
+TEST(sigq_of_root_is_the_scenarios_own)
+{
+    sc_file f;
+    tgs_obs o;
+    const char *s =
+        "process a\n"
+        "process b\n"
+        "b.main: sigprocmask block SIGRTMIN+1,SIGUSR1 => 0\n"
+        "a.main: sigqueue b SIGRTMIN+1 value=1 => 0\n"
+        "a.main: sigqueue b SIGRTMIN+1 value=2 => 0\n"
+        "a.main: kill b SIGUSR1 => 0\n"
+        "status b a\n";
+    if (!is_root("sigq_of_root_is_the_scenarios_own")) return;
+    CHECK_EQ(run(s, &f, &o, 0, 3000), 0);
+    int n = 0;
+    for (int i = 0; i < o.n; i++)
+        if (o.ev[i].kind == OBS_STATUS) { CHECK_EQ(o.ev[i].st.sigq, 3); n++; }
+    CHECK_EQ(n, 2);
+    obs_free(&o);
+    sc_free(&f);
+}
+
+/* docs/scenario.md: PROC.* skips a thread that cannot act (here asleep in pause); a named
+ * thread that cannot act is an error of the run, worded as the simulator words it. */
+TEST(busy_threads_follow_the_language)
+{
+    sc_file f;
+    tgs_obs o;
+    const char *s =
+        "process app\n"
+        "  thread main\n"
+        "  thread t1\n"
+        "app.t1: pause => blocked\n"
+        "app.*: sigprocmask block SIGUSR1 => 0\n"
+        "status app.*\n";
+    CHECK_EQ(run(s, &f, &o, 0, 3000), 0);
+    int t1 = find_thread(&f, "app", "t1");
+    for (int i = 0; i < o.n; i++) {
+        const obs_event *e = &o.ev[i];
+        if (e->kind == OBS_RESULT && e->thread == t1) CHECK(e->step == 0 && e->blocked);
+        if (e->kind == OBS_STATUS) CHECK_HEX(e->st.blk, e->thread == t1 ? 0 : 1u << 9);
+    }
+    obs_free(&o);
+    sc_free(&f);
+    CHECK_EQ(run("process app\napp.main: pause\napp.main: sigprocmask block SIGUSR1\n", &f, &o, 0,
+                 3000), -1);
+    CHECK_CONTAINS(o.error, "step 2: main cannot act: it is asleep in a syscall");
+    CHECK_EQ(children_of_me(), 0);
+    obs_free(&o);
+    sc_free(&f);
+}
+
+/* A step given to a thread spinning outside any handler ends the spin (the simulator's rule). */
+TEST(new_step_ends_a_spin)
+{
+    sc_file f;
+    tgs_obs o;
+    const char *s =
+        "process app\n"
+        "app.main: spin\n"
+        "app.main: sigprocmask block SIGUSR1 => 0\n"
+        "status app\n";
+    CHECK_EQ(run(s, &f, &o, 0, 3000), 0);
+    const obs_event *st = last(&o, OBS_STATUS, 0);
+    CHECK(st && st->st.blk == 1u << 9 && st->st.state != 'R');
+    obs_free(&o);
+    sc_free(&f);
+}
+
+/* pgrp= naming the process itself (world line or fork step): a group of its own. */
+TEST(pgrp_self_makes_a_group_leader)
+{
+    sc_file f;
+    tgs_obs o;
+    const char *s =
+        "process a\n"
+        "process b pgrp=b\n"
+        "a.main: sigaction SIGUSR1 handler => 0\n"
+        "b.main: sigaction SIGUSR1 handler => 0\n"
+        "b.main: fork kid pgrp=kid\n"
+        "kid.main: sigaction SIGUSR1 handler => 0\n"
+        "a.main: kill pgrp:b SIGUSR1 => 0\n"
+        "a.main: kill pgrp:kid SIGUSR1 => 0\n"
+        "expect b.main handled SIGUSR1 times=1\n"
+        "expect kid.main handled SIGUSR1 times=1\n"
+        "expect a.main not-handled SIGUSR1\n";
+    CHECK_EQ(run(s, &f, &o, 0, 3000), 0);
+    CHECK(expects_hold(&f, &o));
     obs_free(&o);
     sc_free(&f);
 }
@@ -461,6 +631,188 @@ TEST(nothing_left_behind)
     CHECK(waitpid(-1, &st, WNOHANG) < 0 && errno == ECHILD);
     obs_free(&o);
     sc_free(&f);
+}
+
+/* exec from a thread whose leader is a zombie: the runner re-executes itself through
+ * /proc/thread-self/exe (/proc/self/exe names the zombie leader's mm: ENOENT). */
+TEST(exec_with_a_zombie_leader)
+{
+    sc_file f;
+    tgs_obs o;
+    const char *s =
+        "process app\n"
+        "  thread main\n"
+        "  thread t1\n"
+        "app.main: exit 5\n"
+        "app.t1: exec => 0\n"
+        "status app.t1\n"
+        "expect app.t1 field Threads 1\n";
+    CHECK_EQ(run(s, &f, &o, 0, 3000), 0);
+    CHECK(expects_hold(&f, &o));
+    obs_free(&o);
+    sc_free(&f);
+}
+
+/* A process reaped by no one of the scenario (SIGCHLD ignored: auto-reaped) still has its end
+ * (the runner holds a pidfd of every process: PIDFD_INFO_EXIT). */
+TEST(end_of_an_auto_reaped_process)
+{
+    sc_file f;
+    tgs_obs o;
+    const char *s =
+        "process a\n"
+        "a.main: sigaction SIGCHLD ignore => 0\n"
+        "a.main: fork kid\n"
+        "kid.main: exit_group 7\n"
+        "a.main: wait kid => ECHILD\n"
+        "expect kid exited 7\n";
+    CHECK_EQ(run(s, &f, &o, 0, 3000), 0);
+    const obs_event *e = proc_end(&o, 1);
+    CHECK(e && e->value == OBS_END_EXITED && e->code == 7);
+    obs_free(&o);
+    sc_free(&f);
+}
+
+/* The runner's init (pid 1 of the scenario's namespace) is "the runner": top-level processes'
+ * PPid is outside the scenario, as without namespaces. */
+TEST(top_level_parent_is_the_runner)
+{
+    sc_file f;
+    tgs_obs o;
+    CHECK_EQ(run("process a\nstatus a\n", &f, &o, 0, 3000), 0);
+    const obs_event *e = last(&o, OBS_STATUS, 0);
+    CHECK(e && e->st.ppid_proc == -1);
+    obs_free(&o);
+    sc_free(&f);
+}
+
+/* An instance whose owner is gone (a run killed with SIGKILL together with its supervisor) is
+ * removed by the next run; a live owner's instance is left alone. */
+TEST(stale_trace_instances_are_swept)
+{
+    sc_file f;
+    tgs_obs o;
+    if (!is_root("stale_trace_instances_are_swept")) return;
+    int tfd = tracefs_fd();
+    if (tfd < 0) { printf("  skipped: no tracefs\n"); return; }
+    pid_t c = fork();
+    if (c == 0) _exit(0);
+    waitpid(c, NULL, 0);
+    char dead[80], live[80];
+    snprintf(dead, sizeof dead, "instances/tgsig-%d-1-0", (int)c);      /* owner gone */
+    snprintf(live, sizeof live, "instances/tgsig-%d-7-0", (int)getpid()); /* start time differs */
+    char mine[80];
+    unsigned long long st = 0;
+    char buf[1024];
+    snprintf(mine, sizeof mine, "/proc/%d/stat", (int)getpid());
+    FILE *fp = fopen(mine, "r");
+    size_t k = fp ? fread(buf, 1, sizeof buf - 1, fp) : 0;
+    if (fp) fclose(fp);
+    buf[k] = 0;
+    char *q = strrchr(buf, ')');
+    for (int fld = 3; q && fld <= 22; fld++) q = strchr(q + 1, ' ');
+    if (q) st = strtoull(q + 1, NULL, 10);
+    snprintf(mine, sizeof mine, "instances/tgsig-%d-%llu-999", (int)getpid(), st); /* alive */
+    CHECK_EQ(mkdirat(tfd, dead, 0700), 0);
+    CHECK_EQ(mkdirat(tfd, live, 0700), 0);
+    CHECK_EQ(mkdirat(tfd, mine, 0700), 0);
+    CHECK_EQ(run("process a\na.main: raise SIGUSR1\n", &f, &o, 1, 3000), 0);
+    CHECK(faccessat(tfd, dead, F_OK, 0) != 0);
+    CHECK(faccessat(tfd, live, F_OK, 0) != 0);
+    CHECK(faccessat(tfd, mine, F_OK, 0) == 0);
+    unlinkat(tfd, dead, AT_REMOVEDIR);
+    unlinkat(tfd, live, AT_REMOVEDIR);
+    CHECK_EQ(unlinkat(tfd, mine, AT_REMOVEDIR), 0);
+    close(tfd);
+    CHECK_EQ(tgsig_instances(), 0);
+    obs_free(&o);
+    sc_free(&f);
+}
+
+/* Several traced runs at once (as from several worktrees): each gets its own instance and its
+ * own events, and none is left behind. */
+TEST(concurrent_traced_runs)
+{
+    enum { N = 3 };
+    const char *s =
+        "process shell\n"
+        "process app parent=shell\n"
+        "  thread main\n"
+        "  thread t1\n"
+        "app.*: pause\n"
+        "shell.main: kill app SIGTERM => 0\n"
+        "expect app.* delivered SIGKILL\n"
+        "expect app killed-by SIGTERM\n";
+    pid_t kids[N];
+    if (!is_root("concurrent_traced_runs")) return;
+    for (int i = 0; i < N; i++) {
+        kids[i] = fork();
+        if (kids[i] == 0) {
+            int bad = 0;
+            for (int r = 0; r < 4 && !bad; r++) {
+                sc_file f;
+                tgs_obs o;
+                bad = run(s, &f, &o, 1, 3000) != 0 || !(o.caps & OBS_CAP_TRACE)
+                   || !expects_hold(&f, &o) || tgsig_instances() != 0;
+                obs_free(&o);
+                sc_free(&f);
+            }
+            _exit(bad);
+        }
+    }
+    for (int i = 0; i < N; i++) {
+        int st = -1;
+        waitpid(kids[i], &st, 0);
+        CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+        CHECK_EQ(tgsig_instances_of(kids[i]), 0);
+    }
+}
+
+/* The caller dies in the middle of a run (SIGKILL): the supervisor notices (PDEATHSIG),
+ * kills the world and removes the trace instance; nothing is left running. With and without
+ * the runner's namespaces. */
+static void caller_killed(int no_ns)
+{
+    const char *s =
+        "process shell\n"
+        "process app parent=shell\n"
+        "  thread main\n"
+        "  thread t1\n"
+        "app.t1: pause\n"
+        "shell.main: nanosleep 600000 => blocked\n"
+        "app.main: spin\n";
+    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);      /* orphans come to us: we can count them */
+    pid_t c = fork();
+    if (c == 0) {
+        sc_file f;
+        tgs_obs o;
+        kr_no_ns = no_ns;
+        kr_test_unmarked_spin = 1;                  /* the last step never settles */
+        run(s, &f, &o, 1, 60000);
+        _exit(0);
+    }
+    struct timespec ts = { 1, 500000000 };
+    nanosleep(&ts, NULL);
+    int inst = tgsig_instances_of(c);
+    kill(c, SIGKILL);
+    waitpid(c, NULL, 0);
+    int left = -1;
+    for (int i = 0; i < 300 && left != 0; i++) {
+        while (waitpid(-1, NULL, __WALL | WNOHANG) > 0) {}
+        left = children_of_me();
+        if (left) { ts.tv_sec = 0; ts.tv_nsec = 10000000; nanosleep(&ts, NULL); }
+    }
+    prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
+    CHECK_EQ(left, 0);
+    CHECK(inst == 1 || tracefs_fd() < 0);
+    CHECK_EQ(tgsig_instances_of(c), 0);
+}
+
+TEST(caller_killed_mid_run_leaves_nothing)
+{
+    if (!is_root("caller_killed_mid_run_leaves_nothing")) return;
+    caller_killed(0);
+    caller_killed(1);
 }
 
 T_MAIN()
