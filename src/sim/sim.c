@@ -3,12 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The core is checked (tgs_check + tgs_ledger_balanced) after every core call while the world
- * is small and for the first CHECK_CALL_BUDGET calls of a run; after that (and for worlds of
- * more than CHECK_EACH_CALL_MAX threads) once per step, so that a long run stays linear. */
-#define CHECK_EACH_CALL_MAX 4096
-#define CHECK_CALL_BUDGET 20000
-
 void sim_fail(sim *s, const char *fmt, ...)
 {
     if (s->failed)
@@ -44,18 +38,30 @@ static int check_core(sim *s, const char *what, int t)
     return 0;
 }
 
-/* Called after every core call. */
+/* Called after every core call: the core is checked there with --check=every. */
 int sim_after_call(sim *s, const char *what, int t)
 {
     if (s->failed)
         return -1;
-    if (!s->check_each_call)
-        return 0;
-    if (++s->checks > CHECK_CALL_BUDGET) {
-        s->check_each_call = 0;
-        return 0;
-    }
-    return check_core(s, what, t);
+    return s->check == SIM_CHECK_EVERY ? check_core(s, what, t) : 0;
+}
+
+static void progress(sim *s, int step, int settled)
+{
+    if (!s->opt.on_step)
+        return;
+    sim_progress p = { step, settled, s->events, tgs_mem_in_use(s->w), s->nth };
+    s->opt.on_step(s->opt.on_step_arg, &p);
+}
+
+/* The check policy of a run (sim.h, enum sim_check). */
+static int resolve_check(const sc_file *f, int check)
+{
+    if (check > SIM_CHECK_AUTO && check <= SIM_CHECK_OFF)
+        return check;
+    if (f->n_threads <= SIM_CHECK_AUTO_THREADS && f->n_steps <= SIM_CHECK_AUTO_STEPS)
+        return SIM_CHECK_EVERY;
+    return SIM_CHECK_END;
 }
 
 int sim_thread_of_tid(const sim *s, tgs_pid tid)
@@ -255,7 +261,7 @@ static sim *sim_new(const sc_file *f, const sim_options *opt, FILE *out, tgs_obs
     if (!s->rng)
         s->rng = 1;
     s->exec_thread = s->last_unit = -1;
-    s->check_each_call = f->n_threads <= CHECK_EACH_CALL_MAX;
+    s->check = resolve_check(f, s->opt.check);
     s->emit = out && !s->opt.quiet;
     if (sim_alloc(s) < 0 || build_tables(s) < 0 || build_htab(s) < 0) {
         sim_free(s);
@@ -441,7 +447,8 @@ static int setup(sim *s)
             return -1;
     if (sim_settle(s) < 0)
         return -1;
-    return check_core(s, "setup", -1);
+    progress(s, -1, 1);
+    return s->check == SIM_CHECK_OFF ? 0 : check_core(s, "setup", -1);
 }
 
 /* ---- steps --------------------------------------------------------------------------------- */
@@ -521,6 +528,7 @@ static void run_step(sim *s, int i)
     s->step = i;
     s->now = (s->now / SIM_STEP_ALIGN_NS + 1) * SIM_STEP_ALIGN_NS;
     s->settle_limit = s->now + SIM_SETTLE_WINDOW_NS;
+    progress(s, i, 0);
     step_header(s, i);
     if (st->actor_thread >= 0) {
         act(s, i, st->actor_thread, 0);
@@ -529,7 +537,10 @@ static void run_step(sim *s, int i)
         for (int k = 0; k < p->n && !s->failed; k++)
             act(s, i, s->ord[p->first + k], 1);
     }
-    if (!s->failed && !s->check_each_call)
+    if (!s->failed)
+        progress(s, i, 1);
+    int last = i + 1 == s->f->n_steps;
+    if (!s->failed && (s->check == SIM_CHECK_STEP || (s->check == SIM_CHECK_END && last)))
         check_core(s, "the step", -1);
 }
 

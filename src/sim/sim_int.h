@@ -133,8 +133,7 @@ typedef struct sim {
     int last_unit;              /* the thread that ran the last work unit */
     int n_ready;                /* threads in TS_RUN */
     long events, max_events;
-    int check_each_call;
-    long checks;
+    int check;                  /* enum sim_check, AUTO resolved */
     int runner, init;           /* thread indexes */
     tgs_pid top_pgid;           /* the group of the top-level processes */
     int failed;
