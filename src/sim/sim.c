@@ -489,6 +489,8 @@ static void act(sim *s, int i, int t, int star)
 
 static void step_header(sim *s, int i)
 {
+    if (!s->emit)
+        return;
     const sc_step *st = &s->f->steps[i];
     char a[700], line[1100];
     sim_fmt_action(s, &st->act, a, sizeof(a));

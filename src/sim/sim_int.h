@@ -188,6 +188,18 @@ int sim_action_blocks(const sc_action *a);
 /* host.c */
 void sim_host_ops(sim *s, tgs_host_ops *ops);
 
+/* fmt.c: trace text without stdio's formatting cost */
+typedef struct sim_buf { size_t n; char b[512]; } sim_buf;
+static inline void sim_buf_init(sim_buf *b) { b->n = 0; b->b[0] = 0; }
+void sim_buf_put(sim_buf *b, const char *s, size_t n);
+void sim_buf_str(sim_buf *b, const char *s);
+void sim_buf_chr(sim_buf *b, char c);
+void sim_buf_u(sim_buf *b, unsigned long long v, int width);
+void sim_buf_d(sim_buf *b, long long v);
+void sim_buf_x(sim_buf *b, unsigned long long v);
+void sim_buf_kd(sim_buf *b, const char *key, long long v);
+void sim_buf_ks(sim_buf *b, const char *key, const char *v);
+
 /* out.c */
 void out_begin(sim *s);
 void out_end(sim *s);
