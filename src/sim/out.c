@@ -151,7 +151,7 @@ static void out_line(sim *s, int t, tgs_pid tid, const char *event, const char *
                 (unsigned long long)s->now, cpu);
         out_json_str(s->out, sim_comm(s, t));
         fprintf(s->out, ",\"pid\":%d,\"thread\":", t >= 0 ? tid : 0);
-        out_json_str(s->out, t >= 0 ? s->th[t].name : "");
+        out_json_str(s->out, t >= 0 ? sim_name(s, t) : "");
         fputs(",\"event\":", s->out);
         out_json_str(s->out, event);
         json_fields(s->out, fields);
@@ -449,18 +449,18 @@ void out_switch(sim *s, int c, int prev, int next)
             fputs(",\"dur\":", s->out);
             ts_us(s->out, end - cpu->run_since);
             fputs(",\"name\":", s->out);
-            out_json_str(s->out, s->th[prev].name);
+            out_json_str(s->out, sim_name(s, prev));
             fputs("}", s->out);
         }
         return;
     }
     sim_buf f;
     sim_buf_init(&f);
-    sim_buf_ks(&f, "prev=", prev >= 0 ? s->th[prev].name : "<idle>");
+    sim_buf_ks(&f, "prev=", prev >= 0 ? sim_name(s, prev) : "<idle>");
     sim_buf_kd(&f, " prev_pid=", prev >= 0 ? s->th[prev].tid : 0);
     sim_buf_str(&f, " prev_state=");
     sim_buf_chr(&f, prev >= 0 ? state_letter(&s->th[prev]) : 'R');
-    sim_buf_ks(&f, " ==> next=", next >= 0 ? s->th[next].name : "<idle>");
+    sim_buf_ks(&f, " ==> next=", next >= 0 ? sim_name(s, next) : "<idle>");
     sim_buf_kd(&f, " next_pid=", next >= 0 ? s->th[next].tid : 0);
     int save = s->exec_cpu;
     s->exec_cpu = c;
@@ -540,7 +540,7 @@ void out_thread_meta(sim *s, int t)
     pf_track(s, t, &pid, &tid);
     if (s->th[t].proc >= 0 && s->pr[s->th[t].proc].leader == t)
         pf_meta(s, pid, pid, "process_name", s->pr[s->th[t].proc].name);
-    pf_meta(s, pid, tid, "thread_name", s->th[t].name);
+    pf_meta(s, pid, tid, "thread_name", sim_name(s, t));
 }
 
 /* ---- steps, text, begin/end ---------------------------------------------------------------- */

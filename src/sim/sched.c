@@ -3,7 +3,8 @@
  * Run queues: one global priority heap for threads that may run anywhere and one per CPU for
  * threads pinned to it; a CPU runs the better of the two heads. Ordering: SCHED_FIFO/RR by
  * priority (FIFO order inside a priority; a preempted thread goes back to the head), then
- * SCHED_OTHER by nice-weighted vruntime. All operations are O(log n). */
+ * SCHED_OTHER by nice-weighted vruntime. Queue operations are O(1) for in-order inserts (the
+ * common case), else O(log n) (rq.c). */
 #include "sim/sim_int.h"
 #include <stdlib.h>
 #include <string.h>
@@ -58,85 +59,15 @@ static int beats(const sim_thread *a, const sim_thread *b)
     return 0;
 }
 
-/* ---- heap -------------------------------------------------------------------------------- */
-void sim_heap_init(sim_heap *h, int cap)
+/* ---- run queues (rq.c) ---------------------------------------------------------------------- */
+/* The order of t_less as one number and seq: rank, then (SCHED_OTHER) vruntime. */
+static uint64_t rq_key(const sim_thread *t)
 {
-    h->n = 0;
-    h->cap = cap > 16 ? cap : 16;
-    h->a = malloc(sizeof(int) * (size_t)h->cap);
-    if (!h->a)
-        h->cap = 0;
+    int r = rank(t);
+    return (uint64_t)r << 56 | (r == 100 ? t->vruntime & ((1ULL << 56) - 1) : 0);
 }
 
-void sim_heap_free(sim_heap *h)
-{
-    free(h->a);
-    h->a = NULL;
-    h->n = h->cap = 0;
-}
-
-static void h_set(sim *s, sim_heap *h, int i, int t)
-{
-    h->a[i] = t;
-    s->th[t].heap_pos = i;
-}
-
-static void h_up(sim *s, sim_heap *h, int i)
-{
-    int t = h->a[i];
-    while (i > 0) {
-        int p = (i - 1) / 2;
-        if (!t_less(&s->th[t], &s->th[h->a[p]]))
-            break;
-        h_set(s, h, i, h->a[p]);
-        i = p;
-    }
-    h_set(s, h, i, t);
-}
-
-static void h_down(sim *s, sim_heap *h, int i)
-{
-    int t = h->a[i];
-    for (;;) {
-        int c = 2 * i + 1;
-        if (c >= h->n)
-            break;
-        if (c + 1 < h->n && t_less(&s->th[h->a[c + 1]], &s->th[h->a[c]]))
-            c++;
-        if (!t_less(&s->th[h->a[c]], &s->th[t]))
-            break;
-        h_set(s, h, i, h->a[c]);
-        i = c;
-    }
-    h_set(s, h, i, t);
-}
-
-static int h_push(sim *s, sim_heap *h, int t)
-{
-    if (h->n == h->cap) {
-        int ncap = h->cap ? h->cap * 2 : 16;
-        int *na = realloc(h->a, sizeof(int) * (size_t)ncap);
-        if (!na)
-            return -1;
-        h->a = na;
-        h->cap = ncap;
-    }
-    h->a[h->n++] = t;
-    h_up(s, h, h->n - 1);
-    return 0;
-}
-
-static void h_remove(sim *s, sim_heap *h, int i)
-{
-    int last = h->a[--h->n];
-    if (i == h->n)
-        return;
-    h_set(s, h, i, last);
-    h_up(s, h, i);
-    h_down(s, h, s->th[last].heap_pos);
-}
-
-static sim_heap *rq_of(sim *s, int q)
+static sim_rq *rq_of(sim *s, int q)
 {
     return q == s->ncpu ? &s->global : &s->cpus[q].pinned;
 }
@@ -146,32 +77,24 @@ static void rq_add(sim *s, int t, int head)
     sim_thread *th = &s->th[t];
     int q = th->cpu_aff >= 0 && th->cpu_aff < s->ncpu ? th->cpu_aff : s->ncpu;
     th->seq = head ? --s->seq_head : ++s->seq_tail;
-    th->rq = q;
-    if (h_push(s, rq_of(s, q), t) < 0) {
-        th->rq = -1;
+    if (sim_rq_add(s, rq_of(s, q), t, rq_key(th), th->seq) < 0)
         sim_fail(s, "out of memory in the run queue");
-    }
 }
 
 static void rq_del(sim *s, int t)
 {
     sim_thread *th = &s->th[t];
-    if (th->rq < 0)
-        return;
-    h_remove(s, rq_of(s, th->rq), th->heap_pos);
-    th->rq = -1;
+    if (th->rq >= 0)
+        sim_rq_del(s, rq_of(s, th->rq), t);
 }
 
 /* The best queued thread CPU c may run, -1 if none. */
 static int rq_best(sim *s, int c)
 {
-    sim_heap *p = &s->cpus[c].pinned, *g = &s->global;
-    int a = p->n ? p->a[0] : -1, b = g->n ? g->a[0] : -1;
-    if (a < 0)
-        return b;
-    if (b < 0)
-        return a;
-    return t_less(&s->th[b], &s->th[a]) ? b : a;
+    const sim_rqe *p = sim_rq_top(s, &s->cpus[c].pinned), *g = sim_rq_top(s, &s->global);
+    if (!p || !g)
+        return p ? p->t : g ? g->t : -1;
+    return g->k < p->k || (g->k == p->k && g->seq < p->seq) ? g->t : p->t;
 }
 
 static int wants_cpu(const sim_thread *th)
@@ -483,12 +406,13 @@ static int next_cpu(sim *s, uint64_t *when)
 static void starved(sim *s)
 {
     for (int c = 0; c <= s->ncpu; c++) {
-        sim_heap *h = rq_of(s, c);
-        for (int i = 0; i < h->n; i++) {
-            sim_thread *th = &s->th[h->a[i]];
-            if (th->state != TS_RUN)
+        sim_rq *q = rq_of(s, c);
+        for (int i = 0; i < sim_rq_slots(q); i++) {
+            const sim_rqe *e = sim_rq_entry(s, q, i);
+            sim_thread *th = e ? &s->th[e->t] : NULL;
+            if (!th || th->state != TS_RUN)
                 continue;
-            sim_fail(s, "did not settle: %s is runnable but starved by spinning threads", th->name);
+            sim_fail(s, "did not settle: %s is runnable but starved by spinning threads", sim_name(s, e->t));
             return;
         }
     }
@@ -499,7 +423,7 @@ static int over_budget(sim *s)
 {
     if (++s->events <= s->max_events)
         return 0;
-    const char *who = s->last_unit >= 0 ? s->th[s->last_unit].name : "?";
+    const char *who = s->last_unit >= 0 ? sim_name(s, s->last_unit) : "?";
     sim_fail(s, "did not settle after %ld events: thread %s keeps running", s->max_events, who);
     return 1;
 }

@@ -26,7 +26,7 @@ void sim_fail(sim *s, const char *fmt, ...)
 static int check_core(sim *s, const char *what, int t)
 {
     char why[256] = "";
-    const char *who = t >= 0 ? s->th[t].name : "the host";
+    const char *who = t >= 0 ? sim_name(s, t) : "the host";
     if (tgs_check(s->w, why, sizeof(why)) < 0) {
         sim_fail(s, "core invariant broken after %s by %s: %s", what, who, why);
         return -1;
@@ -106,15 +106,57 @@ const char *sim_comm(const sim *s, int t)
     return s->pr[s->th[t].proc].name;
 }
 
-static void thread_init(sim_thread *th, int idx, int proc)
+/* Appends "a" or "a.b" (b may be NULL) to the name arena; returns its offset or -1. */
+static long add_name(sim *s, const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = b ? strlen(b) + 1 : 0, need = la + lb + 1;
+    if (s->names_len + need > s->names_cap) {
+        size_t ncap = (s->names_cap + need) * 2;
+        char *n = realloc(s->names, ncap);
+        if (!n)
+            return -1;
+        s->names = n;
+        s->names_cap = ncap;
+    }
+    char *d = s->names + s->names_len;
+    memcpy(d, a, la);
+    if (b) {
+        d[la] = '.';
+        memcpy(d + la + 1, b, lb - 1);
+    }
+    d[la + lb] = 0;
+    long off = (long)s->names_len;
+    s->names_len += need;
+    return off;
+}
+
+static int thread_init(sim *s, sim_thread *th, int proc, const char *a, const char *b)
 {
     memset(th, 0, sizeof(*th));
-    th->idx = idx;
     th->proc = proc;
-    th->cpu = th->last_cpu = th->rq = th->heap_pos = -1;
+    th->cpu = th->last_cpu = th->rq = -1;
     th->cpu_aff = -1;
-    th->act_step = -1;
     th->exit_step = th->stop_step = th->last_sig_step = -1;
+    long off = add_name(s, a, b);
+    th->name = off < 0 ? 0 : (uint32_t)off;
+    return off < 0 ? -1 : 0;
+}
+
+/* The frames and out-parameters of thread t, allocated on first use (NULL: out of memory,
+ * the run has failed). */
+sim_ext *sim_ext_of(sim *s, int t)
+{
+    sim_thread *th = &s->th[t];
+    if (!th->ext && !(th->ext = calloc(1, sizeof(*th->ext))))
+        sim_fail(s, "out of memory for the frames of %s", sim_name(s, t));
+    return th->ext;
+}
+
+/* t is dead: the core no longer holds addresses inside its sim_ext. */
+void sim_ext_drop(sim *s, int t)
+{
+    free(s->th[t].ext);
+    s->th[t].ext = NULL;
 }
 
 int sim_add_proc(sim *s, const char *name, int sc)
@@ -149,8 +191,8 @@ int sim_add_thread(sim *s, int proc, const char *name)
         s->cap_th = ncap;
     }
     int t = s->nth++;
-    thread_init(&s->th[t], t, proc);
-    snprintf(s->th[t].name, sizeof(s->th[t].name), "%s", name);
+    if (thread_init(s, &s->th[t], proc, name, NULL) < 0)
+        return -1;
     s->pr[proc].leader = t;
     s->pr[proc].first = -1;
     return t;
@@ -165,8 +207,8 @@ static int build_tables(sim *s)
     for (int i = 0; i < f->n_threads; i++) {
         const sc_thread *st = &f->threads[i];
         sim_thread *th = &s->th[s->nth++];
-        thread_init(th, i, st->proc);
-        snprintf(th->name, sizeof(th->name), "%s.%s", f->procs[st->proc].name, st->name);
+        if (thread_init(s, th, st->proc, f->procs[st->proc].name, st->name) < 0)
+            return -1;
         th->policy = st->policy;
         th->prio = st->policy == SC_POLICY_OTHER ? 0 : st->prio;
         th->nice = st->nice < -20 ? -20 : st->nice > 19 ? 19 : st->nice;
@@ -213,12 +255,12 @@ static int sim_alloc(sim *s)
     if (!s->th || !s->ord || !s->tidmap)
         return -1;
     memset(s->tidmap, 0xff, sizeof(int32_t) * (size_t)s->tidmap_len);
-    sim_heap_init(&s->global, f->n_threads + 16);
+    sim_rq_init(&s->global, s->ncpu);
     for (int c = 0; c < s->ncpu; c++) {
         s->cpus[c].cur = -1;
-        sim_heap_init(&s->cpus[c].pinned, 16);
+        sim_rq_init(&s->cpus[c].pinned, c);
     }
-    return s->global.cap ? 0 : -1;
+    return 0;
 }
 
 static void sim_free(sim *s)
@@ -226,9 +268,12 @@ static void sim_free(sim *s)
     if (s->w)
         tgs_world_free(s->w);
     for (int c = 0; c < s->ncpu; c++)
-        sim_heap_free(&s->cpus[c].pinned);
-    sim_heap_free(&s->global);
+        sim_rq_free(&s->cpus[c].pinned);
+    sim_rq_free(&s->global);
+    for (int t = 0; t < s->nth; t++)
+        free(s->th[t].ext);
     free(s->th);
+    free(s->names);
     free(s->pr);
     free(s->ord);
     free(s->tidmap);
@@ -278,7 +323,7 @@ static int as_thread(sim *s, int t, long r, const char *what)
     if (sim_after_call(s, what, t) < 0)
         return -1;
     if (r < 0) {
-        sim_fail(s, "%s for %s failed: %s", what, s->th[t].name, sc_errname((int)-r));
+        sim_fail(s, "%s for %s failed: %s", what, sim_name(s, t), sc_errname((int)-r));
         return -1;
     }
     sim_run_now(s, t);
@@ -474,11 +519,11 @@ static void act(sim *s, int i, int t, int star)
     sim_thread *th = &s->th[t];
     if (!can_act(th)) {
         char msg[160];
-        snprintf(msg, sizeof(msg), "# %s skipped: %s", th->name, busy_reason(th));
+        snprintf(msg, sizeof(msg), "# %s skipped: %s", sim_name(s, t), busy_reason(th));
         if (star && th->state != TS_NONE)
             out_text(s, msg);
         else
-            sim_fail(s, "%s cannot act: it is %s", th->name, busy_reason(th));
+            sim_fail(s, "%s cannot act: it is %s", sim_name(s, t), busy_reason(th));
         return;
     }
     sim_start_action(s, t, &s->f->steps[i].act, i);
@@ -494,7 +539,7 @@ static void step_header(sim *s, int i)
     const sc_step *st = &s->f->steps[i];
     char a[700], line[1100];
     sim_fmt_action(s, &st->act, a, sizeof(a));
-    const char *who = st->actor_thread >= 0 ? s->th[st->actor_thread].name : NULL;
+    const char *who = st->actor_thread >= 0 ? sim_name(s, st->actor_thread) : NULL;
     if (who)
         snprintf(line, sizeof(line), "# step %d (%s:%d): %s: %s", i + 1, s->f->path,
                  st->loc.line, who, a);

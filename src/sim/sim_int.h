@@ -37,41 +37,40 @@ typedef struct sim_frame {
     int spinning, nested_ran;
 } sim_frame;
 
-typedef struct sim_thread {
-    int idx, proc;              /* proc: sim process index */
-    char name[2 * SC_MAX_NAME + 2];   /* "app.main" */
-    tgs_pid tid, first_tid;
-    int state, work, need_run;
-    int policy, prio, nice, cpu_aff;
-    uint64_t vruntime;
-    int cpu, last_cpu;          /* cpu: the CPU it is current on, -1 */
-    int rq, heap_pos;           /* rq: queue holding it (-1 none, ncpu = global) */
-    int64_t seq;
-    uint64_t spin_since;
-    /* the step action in flight */
-    const sc_action *act;
-    int act_step;
-    int inflight;               /* the outer syscall has not returned */
-    int reported_blocked;
-    uint64_t call_start;
-    int spin_top, spin_handled; /* top-level spin; a handler ran meanwhile */
-    int last_result_set;
+/* What only some threads need, allocated when first needed (sim_ext) and freed at death: the
+ * handler frames and the out-parameters of blocking calls (the core keeps their address while
+ * the call sleeps, so they must not move). */
+typedef struct sim_ext {
     sim_frame frames[SIM_MAX_DEPTH];
-    int depth;
-    /* out-parameters of blocking calls */
     int wstatus;
     tgs_siginfo info;
-    int pipe_bytes;
-    unsigned timer_gen;
-    int timer_armed;
+} sim_ext;
+
+/* One simulated thread, kept small (a world may have 100k of them): hot scheduling fields
+ * first, narrow types, the name in the sim's name arena, the rest in sim_ext. */
+typedef struct sim_thread {
+    uint64_t vruntime;
+    int64_t seq;
+    uint64_t spin_since;
+    const sc_action *act;       /* the step action in flight */
+    sim_ext *ext;               /* NULL until needed */
+    uint32_t rq_pos;            /* where in its run queue (rq.c) */
+    tgs_pid tid, first_tid;
+    int32_t proc;               /* sim process index */
+    uint32_t name;              /* offset of "app.main" in sim.names */
+    int32_t pipe_bytes;
+    uint32_t timer_gen;
+    int8_t state, work, need_run, depth;
+    int8_t policy, nice, cpu_aff, prio;
+    int8_t cpu, last_cpu, rq;   /* cpu: current on (-1); rq: queue (-1 none, ncpu = global) */
+    uint8_t inflight;           /* the outer syscall has not returned */
+    uint8_t reported_blocked, spin_top, spin_handled; /* spin_handled: a handler ran meanwhile */
+    uint8_t timer_armed, open_slices;                 /* open_slices: perfetto B/E nesting */
+    uint8_t sleep_kind;         /* sc action kind it sleeps in */
     /* for the summary and --explain */
-    int sleep_kind;             /* sc action kind it sleeps in */
-    int last_sig, last_sig_step, last_sig_from, last_sig_code, last_sig_gexit;
-    uint64_t last_sig_handler;
-    int exit_step, exit_code, exited, exit_by_exec;
-    int stop_sig, stop_step;
-    int open_slices;            /* perfetto B/E nesting */
-    uint64_t run_since;
+    uint8_t last_sig, last_sig_gexit, last_sig_handled, stop_sig;
+    int32_t last_sig_step, last_sig_from, last_sig_code;
+    int32_t exit_step, exit_code, stop_step;
 } sim_thread;
 
 typedef struct sim_proc {
@@ -87,13 +86,23 @@ typedef struct sim_proc {
     int exec_step, exec_thread;
 } sim_proc;
 
-typedef struct sim_heap { int *a; int n, cap; } sim_heap;
+/* A run queue (rq.c): entries ordered by (k, seq). */
+typedef struct sim_rqe { uint64_t k; int64_t seq; int t; uint32_t slot; } sim_rqe;
+typedef struct sim_rq {
+    int id;                     /* the rq value of the threads it holds */
+    int live;                   /* threads queued */
+    sim_rqe *heap;              /* out-of-order inserts */
+    int n, cap;
+    sim_rqe *ring;              /* in-order inserts, a ring of rcap (a power of 2) */
+    int head, len, rcap;
+    uint32_t next_slot;
+} sim_rq;
 
 typedef struct sim_cpu {
     int cur;                    /* thread index, -1 = idle */
     uint64_t free_at;           /* when its current work unit ends */
     int need_resched;
-    sim_heap pinned;            /* threads with affinity to this CPU */
+    sim_rq pinned;              /* threads with affinity to this CPU */
     uint64_t run_since;
 } sim_cpu;
 
@@ -115,11 +124,13 @@ typedef struct sim {
     sim_proc *pr;
     int npr, cap_pr;
     int *ord;                   /* scenario threads grouped by process, file order */
+    char *names;                /* thread names, NUL-terminated, sim_thread.name is an offset */
+    size_t names_len, names_cap;
     int32_t *tidmap;
     int tidmap_len;
     sim_cpu cpus[SIM_MAX_CPUS];
     int ncpu, preempt;
-    sim_heap global;            /* runnable threads without affinity */
+    sim_rq global;              /* runnable threads without affinity */
     sim_timer *timers;
     int ntimers, cap_timers, live_timers;
     uint64_t timer_seq;
@@ -153,6 +164,9 @@ typedef struct sim {
 } sim;
 
 /* sim.c */
+static inline const char *sim_name(const sim *s, int t) { return s->names + s->th[t].name; }
+sim_ext *sim_ext_of(sim *s, int t);
+void sim_ext_drop(sim *s, int t);
 void sim_fail(sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int sim_after_call(sim *s, const char *what, int t);
 int sim_thread_of_tid(const sim *s, tgs_pid tid);
@@ -168,10 +182,17 @@ void sim_set_state(sim *s, int t, int state, int work);
 void sim_wake(sim *s, int t);
 int sim_settle(sim *s);
 int sim_kprio(const sim_thread *t);
-void sim_heap_init(sim_heap *h, int cap);
-void sim_heap_free(sim_heap *h);
 void sim_timer_arm(sim *s, int t, uint64_t deadline);
 void sim_preempt_point(sim *s, int user);
+
+/* rq.c */
+int sim_rq_init(sim_rq *q, int id);
+void sim_rq_free(sim_rq *q);
+int sim_rq_add(sim *s, sim_rq *q, int t, uint64_t key, int64_t seq);
+void sim_rq_del(sim *s, sim_rq *q, int t);
+const sim_rqe *sim_rq_top(const sim *s, sim_rq *q);
+const sim_rqe *sim_rq_entry(const sim *s, const sim_rq *q, int k);
+int sim_rq_slots(const sim_rq *q);
 
 /* thread.c */
 void sim_unit(sim *s, int t);

@@ -16,8 +16,8 @@ static void record_result(sim *s, int t, long ret)
 {
     sim_thread *th = &s->th[t];
     const sc_action *a = th->act;
-    if (a && a->kind == SC_A_SIGNALFD_READ && ret > 0)
-        ret = th->info.si_signo;
+    if (a && a->kind == SC_A_SIGNALFD_READ && ret > 0 && th->ext)
+        ret = th->ext->info.si_signo;
     out_call(s, t, a ? sc_action_name(a->kind) : "?", 0, ret);
     if (!s->obs)
         return;
@@ -34,7 +34,10 @@ static void record_wait(sim *s, int t, long ret)
 {
     sim_thread *th = &s->th[t];
     const sc_action *a = th->act;
-    tgs_pid child = a->kind == SC_A_WAIT ? (tgs_pid)ret : th->info.si_pid;
+    const sim_ext *x = th->ext;
+    if (!x)
+        return;
+    tgs_pid child = a->kind == SC_A_WAIT ? (tgs_pid)ret : x->info.si_pid;
     if (ret < 0 || child <= 0 || !s->obs)
         return;
     obs_event *e = obs_add(s->obs, OBS_WAIT, s->step, t);
@@ -44,10 +47,10 @@ static void record_wait(sim *s, int t, long ret)
     if (e->other >= s->f->n_procs)
         e->other = -1;
     if (a->kind == SC_A_WAIT) {
-        e->value = th->wstatus;
+        e->value = x->wstatus;
     } else {
-        e->value = th->info.si_status;
-        e->code = th->info.si_code;
+        e->value = x->info.si_status;
+        e->code = x->info.si_code;
     }
 }
 
@@ -72,7 +75,6 @@ static void do_call(sim *s, int t)
 {
     sim_thread *th = &s->th[t];
     const sc_action *a = th->act;
-    th->call_start = s->now;
     if (a->kind == SC_A_SPIN) {
         th->act = NULL;
         th->spin_top = 1;
@@ -99,7 +101,7 @@ static void on_user(sim *s, int t, const tgs_upcall *up)
     if (th->depth == 0 && th->inflight && up->syscall_done)
         finish_call(s, t, up->ret);
     if (th->depth > 0) {
-        sim_frame *fr = &th->frames[th->depth - 1];
+        sim_frame *fr = &th->ext->frames[th->depth - 1];
         if (fr->spinning && !fr->nested_ran) {
             sim_set_state(s, t, TS_SPIN, W_NONE);
             return;
@@ -150,15 +152,18 @@ static void on_handler(sim *s, int t, const tgs_upcall *up)
 {
     sim_thread *th = &s->th[t];
     if (th->depth >= SIM_MAX_DEPTH) {
-        sim_fail(s, "handler nesting deeper than %d in %s (%s)", SIM_MAX_DEPTH, th->name,
+        sim_fail(s, "handler nesting deeper than %d in %s (%s)", SIM_MAX_DEPTH, sim_name(s, t),
                  sim_signame(up->sig));
         return;
     }
+    sim_ext *x = sim_ext_of(s, t);
+    if (!x)
+        return;
     if (th->depth > 0)
-        th->frames[th->depth - 1].nested_ran = 1;
+        x->frames[th->depth - 1].nested_ran = 1;
     else if (th->spin_top)
         th->spin_handled = 1;
-    sim_frame *fr = &th->frames[th->depth++];
+    sim_frame *fr = &x->frames[th->depth++];
     memset(fr, 0, sizeof(*fr));
     fr->htab = htab_of_cookie(s, up->handler);
     fr->sig = up->sig;
@@ -174,6 +179,7 @@ static void on_dead(sim *s, int t)
     th->inflight = 0;
     th->act = NULL;
     th->spin_top = 0;
+    sim_ext_drop(s, t);
     out_close_thread(s, t);
     sim_set_state(s, t, TS_DEAD, W_NONE);
 }
@@ -197,7 +203,7 @@ static void do_run(sim *s, int t)
     case TGS_RUN_STOPPED: sim_set_state(s, t, TS_STOPPED, W_NONE); break;
     case TGS_RUN_DEAD: on_dead(s, t); break;
     default:
-        sim_fail(s, "tgs_run(%s) returned %d", th->name, r);
+        sim_fail(s, "tgs_run(%s) returned %d", sim_name(s, t), r);
     }
     if (r == TGS_RUN_SLEEP && th->act && th->act->kind == SC_A_READ && th->pipe_bytes > 0 &&
         tgs_complete(s->w, th->tid, 1) == 0) {
@@ -209,12 +215,12 @@ static void do_run(sim *s, int t)
 static void do_sigreturn(sim *s, int t)
 {
     sim_thread *th = &s->th[t];
-    sim_frame *fr = &th->frames[th->depth - 1];
+    sim_frame *fr = &th->ext->frames[th->depth - 1];
     int r = tgs_sigreturn(s->w, th->tid, fr->mask_or, fr->mask_andnot);
     if (sim_after_call(s, "tgs_sigreturn", t) < 0)
         return;
     if (r < 0) {
-        sim_fail(s, "tgs_sigreturn(%s) returned %d", th->name, r);
+        sim_fail(s, "tgs_sigreturn(%s) returned %d", sim_name(s, t), r);
         return;
     }
     out_handler(s, t, 0, fr->sig);
@@ -226,7 +232,7 @@ static void do_sigreturn(sim *s, int t)
 static void do_body(sim *s, int t)
 {
     sim_thread *th = &s->th[t];
-    sim_frame *fr = &th->frames[th->depth - 1];
+    sim_frame *fr = &th->ext->frames[th->depth - 1];
     int len;
     const sc_action *body = handler_body(s, fr, &len);
     if (fr->pos >= len) {
@@ -277,15 +283,15 @@ void sim_unit(sim *s, int t)
     else if (th->work == W_BODY)
         do_body(s, t);
     else
-        sim_fail(s, "internal: %s has no work", th->name);
+        sim_fail(s, "internal: %s has no work", sim_name(s, t));
 }
 
 /* Give thread t the step's action a. */
 int sim_start_action(sim *s, int t, const sc_action *a, int step)
 {
     sim_thread *th = &s->th[t];
+    (void)step;
     th->act = a;
-    th->act_step = step;
     th->inflight = 0;
     th->reported_blocked = 0;
     th->spin_top = 0;
