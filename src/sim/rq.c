@@ -6,7 +6,7 @@
  * smallest entry is the smaller of the ring's head and the heap's top, so the order is the
  * same as one heap's. Entries carry their key (no access to the thread to compare). A thread
  * removed from the middle of the ring leaves a stale entry, dropped when it reaches the head:
- * an entry is live while the thread's rq / rq_pos still name it. */
+ * an entry is live while the thread's rq / rq_pos still name it (only this file sets them). */
 #include "sim/sim_int.h"
 #include <stdlib.h>
 #include <string.h>
@@ -164,10 +164,10 @@ void sim_rq_del(sim *s, sim_rq *q, int t)
         r_clean(s, q);
 }
 
-/* The smallest entry, NULL if the queue is empty. */
-const sim_rqe *sim_rq_top(const sim *s, sim_rq *q)
+/* The smallest entry, NULL if the queue is empty. The ring's head is always live: only
+ * sim_rq_del makes entries stale, and it drops them when they are at the head. */
+const sim_rqe *sim_rq_top(const sim_rq *q)
 {
-    r_clean(s, q);
     const sim_rqe *r = q->len ? r_at(q, 0) : NULL, *h = q->n ? &q->heap[0] : NULL;
     if (!r || !h)
         return r ? r : h;

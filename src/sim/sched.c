@@ -91,7 +91,7 @@ static void rq_del(sim *s, int t)
 /* The best queued thread CPU c may run, -1 if none. */
 static int rq_best(sim *s, int c)
 {
-    const sim_rqe *p = sim_rq_top(s, &s->cpus[c].pinned), *g = sim_rq_top(s, &s->global);
+    const sim_rqe *p = sim_rq_top(&s->cpus[c].pinned), *g = sim_rq_top(&s->global);
     if (!p || !g)
         return p ? p->t : g ? g->t : -1;
     return g->k < p->k || (g->k == p->k && g->seq < p->seq) ? g->t : p->t;

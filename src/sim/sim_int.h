@@ -190,7 +190,7 @@ int sim_rq_init(sim_rq *q, int id);
 void sim_rq_free(sim_rq *q);
 int sim_rq_add(sim *s, sim_rq *q, int t, uint64_t key, int64_t seq);
 void sim_rq_del(sim *s, sim_rq *q, int t);
-const sim_rqe *sim_rq_top(const sim *s, sim_rq *q);
+const sim_rqe *sim_rq_top(const sim_rq *q);
 const sim_rqe *sim_rq_entry(const sim *s, const sim_rq *q, int k);
 int sim_rq_slots(const sim_rq *q);
 
