@@ -6,6 +6,7 @@
 #include "model.h"
 #include "simbench.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -344,6 +345,11 @@ int main(int argc, char **argv)
         }
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
+    /* The hosts' allocator keeps freed memory for reuse, as the kernel's slab caches do with
+     * freed task_structs: without this glibc gives the top of the heap back to the kernel
+     * (brk) on almost every freed task, a system call per thread in every timed exit. */
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+    mallopt(M_MMAP_THRESHOLD, 1 << 30);
     uint64_t t0 = bench_now_ns();
     machine_line();
     if (want("micro"))
