@@ -9,13 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Kernel weights for nice -20..19 (sched_prio_to_weight). */
-static const int nice_weight[40] = {
-    88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916,
-    9548, 7620, 6100, 4904, 3906, 3121, 2501, 1991, 1586, 1277,
-    1024, 820, 655, 526, 423, 335, 272, 215, 172, 137,
-    110, 87, 70, 56, 45, 36, 29, 23, 18, 15
+/* vruntime added by one work unit (SIM_COST_NS) at nice -20..19: SIM_COST_NS * 1024 / the
+ * kernel's weight (sched_prio_to_weight: 88761, 71755, ... 1024 at nice 0 ... 18, 15). */
+static const uint32_t vr_step[40] = {
+    11, 14, 18, 22, 28, 35, 44, 54, 68, 85,
+    107, 134, 167, 208, 262, 328, 409, 514, 645, 801,
+    1000, 1248, 1563, 1946, 2420, 3056, 3764, 4762, 5953, 7474,
+    9309, 11770, 14628, 18285, 22755, 28444, 35310, 44521, 56888, 68266
 };
+_Static_assert(SIM_COST_NS == 1000, "vr_step is computed for a 1 us work unit");
 
 uint64_t sim_rand(sim *s)
 {
@@ -57,6 +59,12 @@ static int beats(const sim_thread *a, const sim_thread *b)
     if (ra == 100)
         return a->vruntime + SIM_COST_NS * 4 < b->vruntime;
     return 0;
+}
+
+/* x % n == 0, without a division when n is a power of two (n = 2 is the common tie) */
+static int mod_zero(uint64_t x, uint64_t n)
+{
+    return (n & (n - 1)) == 0 ? (x & (n - 1)) == 0 : x % n == 0;
 }
 
 /* ---- run queues (rq.c) ---------------------------------------------------------------------- */
@@ -134,7 +142,7 @@ static void resched_target(sim *s, int t)
             best = c;
             nbest = 1;
         } else if (!t_less(&s->th[s->cpus[c].cur], &s->th[s->cpus[best].cur]) &&
-                   sim_rand(s) % (uint64_t)++nbest == 0) {
+                   mod_zero(sim_rand(s), (uint64_t)++nbest)) {
             best = c;
         }
     }
@@ -374,7 +382,7 @@ static void run_unit(sim *s, int c)
         s->now = cpu->free_at;
     cpu->free_at = s->now + SIM_COST_NS;
     if (th->policy == SC_POLICY_OTHER)
-        th->vruntime += SIM_COST_NS * 1024 / (uint64_t)nice_weight[th->nice + 20];
+        th->vruntime += vr_step[th->nice + 20];
     s->exec_cpu = c;
     s->exec_thread = t;
     s->last_unit = t;
@@ -396,7 +404,7 @@ static int next_cpu(sim *s, uint64_t *when)
             *when = at;
             best = c;
             nties = 1;
-        } else if (at == *when && sim_rand(s) % (uint64_t)++nties == 0) {
+        } else if (at == *when && mod_zero(sim_rand(s), (uint64_t)++nties)) {
             best = c;
         }
     }
