@@ -151,8 +151,8 @@ static long do_pipe(sim *s, int t, const sc_action *a)
 {
     sim_thread *th = &s->th[t];
     if (a->kind == SC_A_READ) {
-        if (th->pipe_bytes > 0) {
-            th->pipe_bytes--;
+        if (th->ext && th->ext->pipe_bytes > 0) {
+            th->ext->pipe_bytes--;
             return 1;
         }
         return tgs_block(s->w, th->tid, TGS_ERESTARTSYS);
@@ -161,10 +161,14 @@ static long do_pipe(sim *s, int t, const sc_action *a)
     if (u < 0 || u >= s->nth || s->th[u].state == TS_NONE || s->th[u].state == TS_DEAD)
         return -32;                                  /* EPIPE */
     sim_thread *r = &s->th[u];
-    if (r->state == TS_SLEEP && r->act && r->act->kind == SC_A_READ && r->inflight &&
+    const sc_action *ra = sim_act(s, u);
+    if (r->state == TS_SLEEP && ra && ra->kind == SC_A_READ && r->inflight &&
         tgs_complete(s->w, r->tid, 1) == 0)
         return 1;
-    r->pipe_bytes++;
+    sim_ext *x = sim_ext_of(s, u);
+    if (!x)
+        return -12;
+    x->pipe_bytes++;
     return 1;
 }
 

@@ -187,3 +187,13 @@ int sim_rq_slots(const sim_rq *q)
 {
     return q->n + q->len;
 }
+
+/* The seq of queued thread t's entry. */
+int64_t sim_rq_seq(const sim *s, const sim_rq *q, int t)
+{
+    uint32_t pos = s->th[t].rq_pos;
+    if (!(pos & RING_BIT))
+        return q->heap[pos].seq;
+    int k = (int)(((pos & ~RING_BIT) - r_at(q, 0)->slot) & ~RING_BIT);  /* slots are consecutive */
+    return r_at(q, k)->seq;
+}

@@ -40,14 +40,17 @@ int sim_kprio(const sim_thread *t)
     return t->policy == SC_POLICY_OTHER ? 120 + t->nice : 99 - t->prio;
 }
 
-static int t_less(const sim_thread *a, const sim_thread *b)
+/* The run-queue order of the current threads of CPUs ca and cb (rank, vruntime, then the seq
+ * each had in the queue). */
+static int cur_less(const sim *s, int ca, int cb)
 {
+    const sim_thread *a = &s->th[s->cpus[ca].cur], *b = &s->th[s->cpus[cb].cur];
     int ra = rank(a), rb = rank(b);
     if (ra != rb)
         return ra < rb;
     if (ra == 100 && a->vruntime != b->vruntime)
         return a->vruntime < b->vruntime;
-    return a->seq < b->seq;
+    return s->cpus[ca].cur_seq < s->cpus[cb].cur_seq;
 }
 
 /* Would `a` preempt the running `b`? */
@@ -68,7 +71,7 @@ static int mod_zero(uint64_t x, uint64_t n)
 }
 
 /* ---- run queues (rq.c) ---------------------------------------------------------------------- */
-/* The order of t_less as one number and seq: rank, then (SCHED_OTHER) vruntime. */
+/* The queue order as one number and a seq: rank, then (SCHED_OTHER) vruntime. */
 static uint64_t rq_key(const sim_thread *t)
 {
     int r = rank(t);
@@ -84,8 +87,8 @@ static void rq_add(sim *s, int t, int head)
 {
     sim_thread *th = &s->th[t];
     int q = th->cpu_aff >= 0 && th->cpu_aff < s->ncpu ? th->cpu_aff : s->ncpu;
-    th->seq = head ? --s->seq_head : ++s->seq_tail;
-    if (sim_rq_add(s, rq_of(s, q), t, rq_key(th), th->seq) < 0)
+    int64_t seq = head ? --s->seq_head : ++s->seq_tail;
+    if (sim_rq_add(s, rq_of(s, q), t, rq_key(th), seq) < 0)
         sim_fail(s, "out of memory in the run queue");
 }
 
@@ -138,10 +141,10 @@ static void resched_target(sim *s, int t)
     for (int c = 0; c < s->ncpu; c++) {       /* rt: push to the lowest-priority CPU */
         if (!cpu_allowed(th, c) || !beats(th, &s->th[s->cpus[c].cur]))
             continue;
-        if (best < 0 || t_less(&s->th[s->cpus[best].cur], &s->th[s->cpus[c].cur])) {
+        if (best < 0 || cur_less(s, best, c)) {
             best = c;
             nbest = 1;
-        } else if (!t_less(&s->th[s->cpus[c].cur], &s->th[s->cpus[best].cur]) &&
+        } else if (!cur_less(s, c, best) &&
                    mod_zero(sim_rand(s), (uint64_t)++nbest)) {
             best = c;
         }
@@ -158,8 +161,8 @@ void sim_set_state(sim *s, int t, int state, int work)
         s->n_ready--;
     if (state == TS_RUN)
         s->n_ready++;
-    if (state == TS_SPIN && th->state != TS_SPIN)
-        th->spin_since = s->now;
+    if (state == TS_SPIN && th->state != TS_SPIN && th->cpu >= 0)
+        s->cpus[th->cpu].spin_since = s->now;
     th->state = state;
     th->work = work;
     if (!wants_cpu(th)) {
@@ -300,10 +303,11 @@ static void cpu_switch(sim *s, int c, int next)
     if (next < 0)
         return;
     sim_thread *nt = &s->th[next];
+    cpu->cur_seq = nt->rq >= 0 ? sim_rq_seq(s, rq_of(s, nt->rq), next) : 0;
     rq_del(s, next);
     nt->cpu = c;
     if (nt->state == TS_SPIN)
-        nt->spin_since = s->now;
+        cpu->spin_since = s->now;
     if (nt->policy == SC_POLICY_OTHER && nt->vruntime > s->min_vr)
         s->min_vr = nt->vruntime;
 }
@@ -355,11 +359,11 @@ static uint64_t spin_event(sim *s, int c)
         return SIM_NEVER;
     sim_thread *cur = &s->th[cpu->cur], *b = &s->th[best];
     if (rank(b) == rank(cur) && cur->policy == SC_POLICY_RR)
-        return cur->spin_since + SIM_RR_SLICE_NS;
+        return cpu->spin_since + SIM_RR_SLICE_NS;
     if (rank(b) == rank(cur) && cur->policy == SC_POLICY_OTHER)
-        return cur->spin_since + SIM_OTHER_SLICE_NS;
+        return cpu->spin_since + SIM_OTHER_SLICE_NS;
     if (cur->policy != SC_POLICY_OTHER && b->policy == SC_POLICY_OTHER && b->state == TS_RUN)
-        return cur->spin_since + SIM_RT_RUNTIME_NS;
+        return cpu->spin_since + SIM_RT_RUNTIME_NS;
     return SIM_NEVER;
 }
 

@@ -136,6 +136,7 @@ static int thread_init(sim *s, sim_thread *th, int proc, const char *a, const ch
     th->proc = proc;
     th->cpu = th->last_cpu = th->rq = -1;
     th->cpu_aff = -1;
+    th->act_step = -1;
     th->exit_step = th->stop_step = th->last_sig_step = -1;
     long off = add_name(s, a, b);
     th->name = off < 0 ? 0 : (uint32_t)off;
@@ -250,7 +251,7 @@ static int sim_alloc(sim *s)
     s->cap_th = f->n_threads + 16;
     s->th = calloc((size_t)s->cap_th, sizeof(*s->th));
     s->ord = calloc((size_t)f->n_threads + 1, sizeof(int));
-    s->tidmap_len = f->n_threads * 2 + 1024;
+    s->tidmap_len = f->n_threads + 1024;     /* grows in sim_map_tid */
     s->tidmap = malloc(sizeof(int32_t) * (size_t)s->tidmap_len);
     if (!s->th || !s->ord || !s->tidmap)
         return -1;

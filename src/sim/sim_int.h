@@ -38,27 +38,25 @@ typedef struct sim_frame {
 } sim_frame;
 
 /* What only some threads need, allocated when first needed (sim_ext) and freed at death: the
- * handler frames and the out-parameters of blocking calls (the core keeps their address while
- * the call sleeps, so they must not move). */
+ * handler frames, the out-parameters of blocking calls (the core keeps their address while
+ * the call sleeps, so they must not move), pipe bytes. */
 typedef struct sim_ext {
     sim_frame frames[SIM_MAX_DEPTH];
     int wstatus;
     tgs_siginfo info;
+    int pipe_bytes;             /* written to it, not read yet */
 } sim_ext;
 
 /* One simulated thread, kept small (a world may have 100k of them): hot scheduling fields
  * first, narrow types, the name in the sim's name arena, the rest in sim_ext. */
 typedef struct sim_thread {
     uint64_t vruntime;
-    int64_t seq;
-    uint64_t spin_since;
-    const sc_action *act;       /* the step action in flight */
     sim_ext *ext;               /* NULL until needed */
     uint32_t rq_pos;            /* where in its run queue (rq.c) */
     tgs_pid tid, first_tid;
     int32_t proc;               /* sim process index */
     uint32_t name;              /* offset of "app.main" in sim.names */
-    int32_t pipe_bytes;
+    int32_t act_step;           /* the step whose action is in flight (sim_act), -1 */
     uint32_t timer_gen;
     int8_t state, work, need_run, depth;
     int8_t policy, nice, cpu_aff, prio;
@@ -69,8 +67,10 @@ typedef struct sim_thread {
     uint8_t sleep_kind;         /* sc action kind it sleeps in */
     /* for the summary and --explain */
     uint8_t last_sig, last_sig_gexit, last_sig_handled, stop_sig;
-    int32_t last_sig_step, last_sig_from, last_sig_code;
-    int32_t exit_step, exit_code, stop_step;
+    int16_t last_sig_code;
+    uint16_t exit_code;         /* the wait status */
+    int32_t last_sig_step, last_sig_from;
+    int32_t exit_step, stop_step;
 } sim_thread;
 
 typedef struct sim_proc {
@@ -103,6 +103,8 @@ typedef struct sim_cpu {
     uint64_t free_at;           /* when its current work unit ends */
     int need_resched;
     sim_rq pinned;              /* threads with affinity to this CPU */
+    int64_t cur_seq;            /* the run-queue seq cur had when it was picked */
+    uint64_t spin_since;        /* when cur started spinning here */
     uint64_t run_since;
 } sim_cpu;
 
@@ -165,6 +167,11 @@ typedef struct sim {
 
 /* sim.c */
 static inline const char *sim_name(const sim *s, int t) { return s->names + s->th[t].name; }
+/* the step action thread t is running, NULL */
+static inline const sc_action *sim_act(const sim *s, int t)
+{
+    return s->th[t].act_step >= 0 ? &s->f->steps[s->th[t].act_step].act : NULL;
+}
 sim_ext *sim_ext_of(sim *s, int t);
 void sim_ext_drop(sim *s, int t);
 void sim_fail(sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -193,6 +200,7 @@ void sim_rq_del(sim *s, sim_rq *q, int t);
 const sim_rqe *sim_rq_top(const sim_rq *q);
 const sim_rqe *sim_rq_entry(const sim *s, const sim_rq *q, int k);
 int sim_rq_slots(const sim_rq *q);
+int64_t sim_rq_seq(const sim *s, const sim_rq *q, int t);
 
 /* thread.c */
 void sim_unit(sim *s, int t);

@@ -15,7 +15,7 @@ static const sc_action *handler_body(const sim *s, const sim_frame *fr, int *len
 static void record_result(sim *s, int t, long ret)
 {
     sim_thread *th = &s->th[t];
-    const sc_action *a = th->act;
+    const sc_action *a = sim_act(s, t);
     if (a && a->kind == SC_A_SIGNALFD_READ && ret > 0 && th->ext)
         ret = th->ext->info.si_signo;
     out_call(s, t, a ? sc_action_name(a->kind) : "?", 0, ret);
@@ -33,7 +33,7 @@ static void record_result(sim *s, int t, long ret)
 static void record_wait(sim *s, int t, long ret)
 {
     sim_thread *th = &s->th[t];
-    const sc_action *a = th->act;
+    const sc_action *a = sim_act(s, t);
     const sim_ext *x = th->ext;
     if (!x)
         return;
@@ -59,10 +59,11 @@ static void finish_call(sim *s, int t, long ret)
 {
     sim_thread *th = &s->th[t];
     th->inflight = 0;
-    if (th->act && (th->act->kind == SC_A_WAIT || th->act->kind == SC_A_WAITID))
+    const sc_action *a = sim_act(s, t);
+    if (a && (a->kind == SC_A_WAIT || a->kind == SC_A_WAITID))
         record_wait(s, t, ret);
     record_result(s, t, ret);
-    th->act = NULL;
+    th->act_step = -1;
 }
 
 static int in_flight(long ret)
@@ -74,9 +75,9 @@ static int in_flight(long ret)
 static void do_call(sim *s, int t)
 {
     sim_thread *th = &s->th[t];
-    const sc_action *a = th->act;
+    const sc_action *a = sim_act(s, t);
     if (a->kind == SC_A_SPIN) {
-        th->act = NULL;
+        th->act_step = -1;
         th->spin_top = 1;
         th->spin_handled = 0;
         sim_set_state(s, t, TS_SPIN, W_NONE);
@@ -110,7 +111,7 @@ static void on_user(sim *s, int t, const tgs_upcall *up)
         sim_set_state(s, t, TS_RUN, W_BODY);
         return;
     }
-    if (th->act && !th->inflight) {
+    if (th->act_step >= 0 && !th->inflight) {
         sim_set_state(s, t, TS_RUN, W_CALL);
         return;
     }
@@ -177,7 +178,7 @@ static void on_dead(sim *s, int t)
     sim_thread *th = &s->th[t];
     th->depth = 0;
     th->inflight = 0;
-    th->act = NULL;
+    th->act_step = -1;
     th->spin_top = 0;
     sim_ext_drop(s, t);
     out_close_thread(s, t);
@@ -205,9 +206,10 @@ static void do_run(sim *s, int t)
     default:
         sim_fail(s, "tgs_run(%s) returned %d", sim_name(s, t), r);
     }
-    if (r == TGS_RUN_SLEEP && th->act && th->act->kind == SC_A_READ && th->pipe_bytes > 0 &&
+    const sc_action *a = sim_act(s, t);
+    if (r == TGS_RUN_SLEEP && a && a->kind == SC_A_READ && th->ext && th->ext->pipe_bytes > 0 &&
         tgs_complete(s->w, th->tid, 1) == 0) {
-        th->pipe_bytes--;
+        th->ext->pipe_bytes--;
         sim_after_call(s, "tgs_complete", t);
     }
 }
@@ -290,8 +292,8 @@ void sim_unit(sim *s, int t)
 int sim_start_action(sim *s, int t, const sc_action *a, int step)
 {
     sim_thread *th = &s->th[t];
-    (void)step;
-    th->act = a;
+    (void)a;                    /* a is the action of `step` */
+    th->act_step = step;
     th->inflight = 0;
     th->reported_blocked = 0;
     th->spin_top = 0;
