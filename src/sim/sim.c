@@ -43,7 +43,13 @@ int sim_after_call(sim *s, const char *what, int t)
 {
     if (s->failed)
         return -1;
-    return s->check == SIM_CHECK_EVERY ? check_core(s, what, t) : 0;
+    if (s->check != SIM_CHECK_EVERY)
+        return 0;
+    if (s->check_budget >= 0 && --s->check_budget < 0) {
+        s->check = SIM_CHECK_STEP;          /* AUTO: a long run of a small scenario */
+        return 0;
+    }
+    return check_core(s, what, t);
 }
 
 static void progress(sim *s, int step, int settled)
@@ -308,6 +314,7 @@ static sim *sim_new(const sc_file *f, const sim_options *opt, FILE *out, tgs_obs
         s->rng = 1;
     s->exec_thread = s->last_unit = -1;
     s->check = resolve_check(f, s->opt.check);
+    s->check_budget = s->opt.check == SIM_CHECK_AUTO ? SIM_CHECK_AUTO_CALLS : -1;
     s->emit = out && !s->opt.quiet;
     if (sim_alloc(s) < 0 || build_tables(s) < 0 || build_htab(s) < 0) {
         sim_free(s);

@@ -57,12 +57,14 @@ enum sim_format { SIM_FMT_FTRACE, SIM_FMT_JSONL, SIM_FMT_PERFETTO };
  *  STEP   after the setup and after every step.
  *  END    after the setup and after the last step.
  *  OFF    never.
- *  AUTO   (0, the default) EVERY for small scenarios (at most SIM_CHECK_AUTO_THREADS threads
- *         and SIM_CHECK_AUTO_STEPS steps: the conformance corpus, the examples), END for
- *         larger ones, so that big runs stay linear. */
+ *  AUTO   (0, the default) for small scenarios (at most SIM_CHECK_AUTO_THREADS threads and
+ *         SIM_CHECK_AUTO_STEPS steps: the conformance corpus, the examples) EVERY for the first
+ *         SIM_CHECK_AUTO_CALLS core calls, then STEP (a scenario that never settles stays
+ *         bounded); END for larger scenarios, so that big runs stay linear. */
 enum sim_check { SIM_CHECK_AUTO, SIM_CHECK_EVERY, SIM_CHECK_STEP, SIM_CHECK_END, SIM_CHECK_OFF };
 #define SIM_CHECK_AUTO_THREADS 256
 #define SIM_CHECK_AUTO_STEPS 1000
+#define SIM_CHECK_AUTO_CALLS 20000
 
 /* What an on_step hook is told (for benchmarks: timing a step, memory of a big world). */
 typedef struct sim_progress {

@@ -147,6 +147,7 @@ typedef struct sim {
     int n_ready;                /* threads in TS_RUN */
     long events, max_events;
     int check;                  /* enum sim_check, AUTO resolved */
+    long check_budget;          /* EVERY checks left before STEP (AUTO), < 0: no limit */
     int runner, init;           /* thread indexes */
     tgs_pid top_pgid;           /* the group of the top-level processes */
     int failed;
