@@ -296,7 +296,12 @@ static void part_reparent(void)
             char why[256], name[64];
             double pc, base;
             snprintf(name, sizeof name, "8.reparent.N=%d,K=%d", nn[a], kk[b]);
-            if (mbench_reparent(nn[a], kk[b], bopt.quick ? 3 : 5, &pc, &base, why, sizeof why) != 0) {
+            /* one exit per repetition: more of them where the exit is short (K = 100 is ~2 us,
+             * where one interrupt moves a single figure by 2x) */
+            int reps = kk[b] <= 100 ? 41 : kk[b] <= 1000 ? 15 : 5;
+            if (bopt.quick && reps > 5)
+                reps = 5;
+            if (mbench_reparent(nn[a], kk[b], reps, &pc, &base, why, sizeof why) != 0) {
                 bench_result(name, BR_ERROR, "%s", why);
                 continue;
             }

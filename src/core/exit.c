@@ -201,7 +201,8 @@ static void forget_original_parent(struct task *father, struct task **dead)
         w->reparent_steps++;
         reparent_threads(father, p, reaper);
         child_link(reaper, p);
-        ev_emit(w, TGS_EV_REPARENT, father->pid, p->pid, 0, 0, reaper->pid);
+        if (w->ops.trace)                            /* no event to build for nobody */
+            ev_emit(w, TGS_EV_REPARENT, father->pid, p->pid, 0, 0, reaper->pid);
         if (!same_thread_group(reaper, father)) reparent_leader(father, p, dead);
     }
 }
