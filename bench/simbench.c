@@ -121,11 +121,12 @@ static long count_events(const sc_file *f, char *why, size_t whylen)
 /* 7: a large generated scenario mixing sends, handlers, restarts and job control. */
 static int gen_parse(int threads, int rounds, sc_file *f, char *why, size_t whylen);
 
-/* Rounds such that one traced run takes about 0.5 s (at most 20000, 2000 with --quick): the
- * simulator's speed decides the size, so the part stays within the time budget. */
+/* Rounds such that one run takes about 0.5 s (at most 20000, 2000 with --quick), from a
+ * calibration run of 1000 rounds: the simulator's speed decides the size, so the part stays
+ * within the time budget. */
 static void throughput(void)
 {
-    int threads = 64, rounds = 100, cap = bopt.quick ? 2000 : 20000;
+    int threads = 64, rounds = 1000, cap = bopt.quick ? 2000 : 20000;
     sc_file f;
     char why[512];
     if (gen_parse(threads, rounds, &f, why, sizeof why) != 0) {
