@@ -164,16 +164,6 @@ void sim_rq_del(sim *s, sim_rq *q, int t)
         r_clean(s, q);
 }
 
-/* The smallest entry, NULL if the queue is empty. The ring's head is always live: only
- * sim_rq_del makes entries stale, and it drops them when they are at the head. */
-const sim_rqe *sim_rq_top(const sim_rq *q)
-{
-    const sim_rqe *r = q->len ? r_at(q, 0) : NULL, *h = q->n ? &q->heap[0] : NULL;
-    if (!r || !h)
-        return r ? r : h;
-    return e_less(h, r) ? h : r;
-}
-
 /* The k-th entry in storage order (k < sim_rq_slots), NULL if it is stale. */
 const sim_rqe *sim_rq_entry(const sim *s, const sim_rq *q, int k)
 {

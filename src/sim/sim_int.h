@@ -198,7 +198,15 @@ int sim_rq_init(sim_rq *q, int id);
 void sim_rq_free(sim_rq *q);
 int sim_rq_add(sim *s, sim_rq *q, int t, uint64_t key, int64_t seq);
 void sim_rq_del(sim *s, sim_rq *q, int t);
-const sim_rqe *sim_rq_top(const sim_rq *q);
+/* The smallest entry of q, NULL if it is empty. The ring's head is always live: only
+ * sim_rq_del makes entries stale, and it drops them when they reach the head. */
+static inline const sim_rqe *sim_rq_top(const sim_rq *q)
+{
+    const sim_rqe *r = q->len ? &q->ring[q->head] : NULL, *h = q->n ? &q->heap[0] : NULL;
+    if (!r || !h)
+        return r ? r : h;
+    return h->k < r->k || (h->k == r->k && h->seq < r->seq) ? h : r;
+}
 const sim_rqe *sim_rq_entry(const sim *s, const sim_rq *q, int k);
 int sim_rq_slots(const sim_rq *q);
 int64_t sim_rq_seq(const sim *s, const sim_rq *q, int t);
