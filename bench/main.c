@@ -282,6 +282,14 @@ static void part_select(void)
 }
 
 /* ---- 8 ------------------------------------------------------------------------------------- */
+/* One exit per repetition: more of them where the exit is short (K = 100 is ~2 us, where one
+ * interrupt moves a single figure by 2x). */
+static int reparent_reps(int k)
+{
+    int reps = k <= 100 ? 41 : k <= 1000 ? 15 : 5;
+    return bopt.quick && reps > 5 ? 5 : reps;
+}
+
 static void part_reparent(void)
 {
     printf("\n== 8: exit of a thread with K children in a group of N threads (cost per child) ==\n");
@@ -296,12 +304,7 @@ static void part_reparent(void)
             char why[256], name[64];
             double pc, base;
             snprintf(name, sizeof name, "8.reparent.N=%d,K=%d", nn[a], kk[b]);
-            /* one exit per repetition: more of them where the exit is short (K = 100 is ~2 us,
-             * where one interrupt moves a single figure by 2x) */
-            int reps = kk[b] <= 100 ? 41 : kk[b] <= 1000 ? 15 : 5;
-            if (bopt.quick && reps > 5)
-                reps = 5;
-            if (mbench_reparent(nn[a], kk[b], reps, &pc, &base, why, sizeof why) != 0) {
+            if (mbench_reparent(nn[a], kk[b], reparent_reps(kk[b]), &pc, &base, why, sizeof why) != 0) {
                 bench_result(name, BR_ERROR, "%s", why);
                 continue;
             }
@@ -327,6 +330,15 @@ static void part_reparent(void)
     }
 }
 
+/* The hosts' allocator keeps freed memory for reuse, as the kernel's slab caches do with freed
+ * task_structs: without this glibc gives the top of the heap back to the kernel (brk) on almost
+ * every freed task, a system call per thread in every timed exit (bench/README.md). */
+static void keep_freed_memory(void)
+{
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+    mallopt(M_MMAP_THRESHOLD, 1 << 30);
+}
+
 int main(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
@@ -350,11 +362,7 @@ int main(int argc, char **argv)
         }
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
-    /* The hosts' allocator keeps freed memory for reuse, as the kernel's slab caches do with
-     * freed task_structs: without this glibc gives the top of the heap back to the kernel
-     * (brk) on almost every freed task, a system call per thread in every timed exit. */
-    mallopt(M_TRIM_THRESHOLD, 1 << 30);
-    mallopt(M_MMAP_THRESHOLD, 1 << 30);
+    keep_freed_memory();
     uint64_t t0 = bench_now_ns();
     machine_line();
     if (want("micro"))

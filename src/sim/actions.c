@@ -206,7 +206,7 @@ static void adopt_child(sim *s, int nt, tgs_pid child, int is_proc, int parent_t
         p->created = 1;
         p->leader = nt;
     }
-    c->last_cpu = s->th[parent_t].cpu >= 0 ? s->th[parent_t].cpu : s->th[parent_t].last_cpu;
+    c->last_cpu = (int8_t)(s->th[parent_t].cpu >= 0 ? s->th[parent_t].cpu : s->th[parent_t].last_cpu);
     out_thread_meta(s, nt);
     c->state = TS_IDLE;
     sim_set_state(s, nt, TS_RUN, W_RUN);     /* ret_from_fork: passes exit-to-user once */

@@ -459,7 +459,7 @@ void out_switch(sim *s, int c, int prev, int next)
     sim_buf_ks(&f, "prev=", prev >= 0 ? sim_name(s, prev) : "<idle>");
     sim_buf_kd(&f, " prev_pid=", prev >= 0 ? s->th[prev].tid : 0);
     sim_buf_str(&f, " prev_state=");
-    sim_buf_chr(&f, prev >= 0 ? state_letter(&s->th[prev]) : 'R');
+    sim_buf_chr(&f, (char)(prev >= 0 ? state_letter(&s->th[prev]) : 'R'));
     sim_buf_ks(&f, " ==> next=", next >= 0 ? sim_name(s, next) : "<idle>");
     sim_buf_kd(&f, " next_pid=", next >= 0 ? s->th[next].tid : 0);
     int save = s->exec_cpu;

@@ -147,7 +147,7 @@ int sim_rq_add(sim *s, sim_rq *q, int t, uint64_t key, int64_t seq)
     int r = q->len == 0 || !e_less(&e, r_at(q, q->len - 1)) ? r_push(s, q, &e) : h_push(s, q, &e);
     if (r < 0)
         return -1;
-    s->th[t].rq = q->id;
+    s->th[t].rq = (int8_t)q->id;
     q->live++;
     return 0;
 }

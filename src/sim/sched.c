@@ -163,8 +163,8 @@ void sim_set_state(sim *s, int t, int state, int work)
         s->n_ready++;
     if (state == TS_SPIN && th->state != TS_SPIN && th->cpu >= 0)
         s->cpus[th->cpu].spin_since = s->now;
-    th->state = state;
-    th->work = work;
+    th->state = (int8_t)state;
+    th->work = (int8_t)work;
     if (!wants_cpu(th)) {
         rq_del(s, t);
         return;
@@ -292,7 +292,7 @@ static void cpu_switch(sim *s, int c, int next)
     int prev = cpu->cur;
     if (prev >= 0) {
         s->th[prev].cpu = -1;
-        s->th[prev].last_cpu = c;
+        s->th[prev].last_cpu = (int8_t)c;
     }
     out_switch(s, c, prev, next);
     cpu->cur = next;
@@ -305,7 +305,7 @@ static void cpu_switch(sim *s, int c, int next)
     sim_thread *nt = &s->th[next];
     cpu->cur_seq = nt->rq >= 0 ? sim_rq_seq(s, rq_of(s, nt->rq), next) : 0;
     rq_del(s, next);
-    nt->cpu = c;
+    nt->cpu = (int8_t)c;
     if (nt->state == TS_SPIN)
         cpu->spin_since = s->now;
     if (nt->policy == SC_POLICY_OTHER && nt->vruntime > s->min_vr)

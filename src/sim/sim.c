@@ -216,10 +216,10 @@ static int build_tables(sim *s)
         sim_thread *th = &s->th[s->nth++];
         if (thread_init(s, th, st->proc, f->procs[st->proc].name, st->name) < 0)
             return -1;
-        th->policy = st->policy;
-        th->prio = st->policy == SC_POLICY_OTHER ? 0 : st->prio;
-        th->nice = st->nice < -20 ? -20 : st->nice > 19 ? 19 : st->nice;
-        th->cpu_aff = st->cpu >= 0 && st->cpu < s->ncpu ? st->cpu : -1;
+        th->policy = (int8_t)st->policy;
+        th->prio = (int8_t)(st->policy == SC_POLICY_OTHER ? 0 : st->prio);      /* 1..99 */
+        th->nice = (int8_t)(st->nice < -20 ? -20 : st->nice > 19 ? 19 : st->nice);
+        th->cpu_aff = (int8_t)(st->cpu >= 0 && st->cpu < s->ncpu ? st->cpu : -1);
         s->pr[st->proc].n++;
     }
     int at = 0;
@@ -345,7 +345,7 @@ static int new_task(sim *s, int t, tgs_pid tid, int parent_t)
         return -1;
     sim_thread *th = &s->th[t];
     th->state = TS_IDLE;
-    th->last_cpu = parent_t >= 0 && s->th[parent_t].last_cpu >= 0 ? s->th[parent_t].last_cpu : 0;
+    th->last_cpu = (int8_t)(parent_t >= 0 && s->th[parent_t].last_cpu >= 0 ? s->th[parent_t].last_cpu : 0);
     out_thread_meta(s, t);
     sim_run_now(s, t);
     return s->failed ? -1 : 0;

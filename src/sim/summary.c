@@ -61,9 +61,9 @@ static void note_deliver(sim *s, const tgs_event *ev, int self)
     sim_thread *th = &s->th[self];
     const sim_proc *p = &s->pr[th->proc];
     const sim_gen *g = glog_find(s, ev->sig, self, -1);
-    th->last_sig = ev->sig;
+    th->last_sig = (uint8_t)ev->sig;
     th->last_sig_step = s->step;
-    th->last_sig_code = ev->code;
+    th->last_sig_code = (int16_t)ev->code;
     th->last_sig_handled = ev->sa_handler > 3;
     th->last_sig_gexit = ev->sig == 9 && p->gexit && p->gexit_thread != self;
     th->last_sig_from = g ? g->from : -1;
@@ -108,7 +108,7 @@ static void note_exit(sim *s, const tgs_event *ev, int self)
     if (self < 0)
         return;
     s->th[self].exit_step = s->step;
-    s->th[self].exit_code = (int)ev->value;
+    s->th[self].exit_code = (uint16_t)ev->value;
 }
 
 static void note_generate(sim *s, const tgs_event *ev, int self)
@@ -135,7 +135,7 @@ void sim_note_event(sim *s, const tgs_event *ev)
     case TGS_EV_NOTIFY_PARENT: note_notify(s, ev, self); break;
     case TGS_EV_STOP:
         if (self >= 0) {
-            s->th[self].stop_sig = ev->sig;
+            s->th[self].stop_sig = (uint8_t)ev->sig;
             s->th[self].stop_step = s->step;
         }
         break;

@@ -84,7 +84,7 @@ static void do_call(sim *s, int t)
         return;
     }
     out_call(s, t, sc_action_name(a->kind), 1, 0);
-    th->sleep_kind = a->kind;
+    th->sleep_kind = (uint8_t)a->kind;
     long ret = sim_do_call(s, t, a);
     if (sim_after_call(s, sc_action_name(a->kind), t) < 0)
         return;
