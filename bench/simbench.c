@@ -15,6 +15,7 @@ void part_sim(void)
 #include "sim/sim.h"
 #include "scenario/scenario.h"
 
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,7 @@ static double run_once(const sc_file *f, FILE *out, int quiet, char *why, size_t
     o.seed = 1;
     o.quiet = quiet;
     o.max_events = 2000000000L;
+    o.check = SIM_CHECK_END;    /* the checker after the setup and the last step only */
     uint64_t t0 = bench_now_ns();
     int r = sim_run(f, &o, out, NULL, why, whylen);
     uint64_t t1 = bench_now_ns();
@@ -119,11 +121,12 @@ static long count_events(const sc_file *f, char *why, size_t whylen)
 /* 7: a large generated scenario mixing sends, handlers, restarts and job control. */
 static int gen_parse(int threads, int rounds, sc_file *f, char *why, size_t whylen);
 
-/* Rounds such that one traced run takes about 0.5 s (at most 20000, 2000 with --quick): the
- * simulator's speed decides the size, so the part stays within the time budget. */
+/* Rounds such that one run takes about 0.5 s (at most 20000, 2000 with --quick), from a
+ * calibration run of 1000 rounds: the simulator's speed decides the size, so the part stays
+ * within the time budget. */
 static void throughput(void)
 {
-    int threads = 64, rounds = 100, cap = bopt.quick ? 2000 : 20000;
+    int threads = 64, rounds = 1000, cap = bopt.quick ? 2000 : 20000;
     sc_file f;
     char why[512];
     if (gen_parse(threads, rounds, &f, why, sizeof why) != 0) {
@@ -179,7 +182,136 @@ static int gen_parse(int threads, int rounds, sc_file *f, char *why, size_t whyl
     return r;
 }
 
-/* 4 through sim_run: setup-only run subtracted from runs with R stop/continue cycles or an exit. */
+/* 4 through sim_run, timed inside the run: the on_step hook of sim_options stamps the start
+ * and the settling of every step, so a measured span is exactly the steps it names (the send,
+ * every woken thread's runs, the parent's wait), without the setup or the teardown. */
+#define GROUP_CYCLES_MAX 20
+struct stamps {
+    uint64_t t0, setup;             /* sim_run called; setup settled */
+    uint64_t *at;                   /* [2 * step + settled] */
+    int nsteps;
+    size_t heap0, heap_setup;       /* malloc'd bytes before sim_run and once set up */
+    size_t core_setup;              /* tgs_mem_in_use once set up */
+    int nth;
+};
+
+static size_t heap_in_use(void)
+{
+    struct mallinfo2 mi = mallinfo2();
+    return mi.uordblks + mi.hblkhd;
+}
+
+static void stamp(void *arg, const sim_progress *p)
+{
+    struct stamps *st = arg;
+    uint64_t now = bench_now_ns();
+    if (p->step < 0) {
+        st->setup = now;
+        st->heap_setup = heap_in_use();
+        st->core_setup = p->core_mem;
+        st->nth = p->n_threads;
+    } else if (p->step < st->nsteps) {
+        st->at[2 * p->step + p->settled] = now;
+    }
+}
+
+/* From the start of step a to the settling of step b. */
+static double span(const struct stamps *st, int a, int b)
+{
+    return (double)(st->at[2 * b + 1] - st->at[2 * a]);
+}
+
+static int run_stamped(const sc_file *f, struct stamps *st, char *why, size_t whylen)
+{
+    sim_options o;
+    memset(&o, 0, sizeof o);
+    o.format = SIM_FMT_FTRACE;
+    o.seed = 1;
+    o.quiet = 1;
+    o.max_events = 2000000000L;
+    o.check = SIM_CHECK_END;
+    o.on_step = stamp;
+    o.on_step_arg = st;
+    memset(st->at, 0, sizeof(uint64_t) * 2 * (size_t)st->nsteps);
+    st->heap0 = heap_in_use();
+    st->t0 = bench_now_ns();
+    return sim_run(f, &o, NULL, NULL, why, whylen);
+}
+
+struct simgroup { double setup, sc, ex, sim_bytes, core_bytes; };
+
+/* reps runs of the scenario of N threads, `cycles` stop/continue cycles then an exit: medians
+ * of the setup, one stop+continue cycle and the exit; memory per thread from the first run. */
+static int sim_group_runs(const sc_file *f, int n, int cycles, int reps, struct simgroup *g,
+                          char *why, size_t whylen)
+{
+    double su[16], sc[16], ex[16];
+    struct stamps st = { .nsteps = f->n_steps };
+    st.at = calloc(2 * (size_t)f->n_steps, sizeof(uint64_t));
+    if (!st.at)
+        return -1;
+    for (int r = 0; r < reps; r++) {
+        if (run_stamped(f, &st, why, whylen) != 0) {
+            free(st.at);
+            return -1;
+        }
+        double cyc[GROUP_CYCLES_MAX];
+        for (int c = 0; c < cycles; c++)
+            cyc[c] = span(&st, 4 * c, 4 * c + 3);
+        sc[r] = bench_median(cyc, cycles);
+        ex[r] = span(&st, 4 * cycles, 4 * cycles + 1);
+        su[r] = (double)(st.setup - st.t0);
+        if (r == 0) {
+            g->core_bytes = (double)st.core_setup / n;
+            g->sim_bytes = ((double)(st.heap_setup - st.heap0) - (double)st.core_setup) / n;
+        }
+    }
+    free(st.at);
+    g->setup = bench_median(su, reps);
+    g->sc = bench_median(sc, reps);
+    g->ex = bench_median(ex, reps);
+    return 0;
+}
+
+static int group_parse(int n, int cycles, sc_file *f, char *why, size_t whylen)
+{
+    struct sbuf b = { 0 };
+    world(&b, 2, n);
+    for (int c = 0; c < cycles; c++)
+        sb_add(&b, "shell: kill app SIGSTOP\nshell: wait app opts=WUNTRACED\n"
+                   "shell: kill app SIGCONT\nshell: wait app opts=WCONTINUED\n");
+    sb_add(&b, "shell: kill app SIGTERM\nshell: wait app\n");
+    int r = parse(&b, f, why, whylen);
+    free(b.s);
+    return r;
+}
+
+static void group_lines(int n, const struct simgroup *g, const struct kgroup_result *k)
+{
+    char name[64], x[32], y[32], z[32];
+    double ksc = k->stop_ns + k->cont_ns;
+    bench_note("N=%d: setup (sim_run until the world has settled) %s", n, bench_fmt_ns(g->setup, z));
+    snprintf(name, sizeof name, "4.sim.stop+cont.N=%d", n);
+    bench_result(name, ksc / g->sc >= 50 ? BR_PASS : BR_SHORT,
+                 "model=%-9s kernel=%-9s ratio=%.1fx  target>=50x", bench_fmt_ns(g->sc, x),
+                 bench_fmt_ns(ksc, y), ksc / g->sc);
+    snprintf(name, sizeof name, "4.sim.exit.N=%d", n);
+    bench_result(name, k->exit_ns / g->ex >= 50 ? BR_PASS : BR_SHORT,
+                 "model=%-9s kernel=%-9s ratio=%.1fx  target>=50x", bench_fmt_ns(g->ex, x),
+                 bench_fmt_ns(k->exit_ns, y), k->exit_ns / g->ex);
+}
+
+/* The simulator's own memory per thread: heap growth of the process from sim_run's start to
+ * the settled setup (malloc's view, chunk headers included), minus the core's
+ * tgs_mem_in_use, over N threads. */
+static void mem_line(int n, const struct simgroup *g)
+{
+    double tot = g->sim_bytes + g->core_bytes;
+    bench_result("5.mem.per-thread(sim)", BR_INFO, "N=%d: simulator=%.0fB core=%.0fB "
+                 "total=%.0fB (target for core+simulator <=512B)", n, g->sim_bytes, g->core_bytes,
+                 tot);
+}
+
 static void group(void)
 {
     int ns[3] = { 100, 1000, 10000 };
@@ -187,76 +319,34 @@ static void group(void)
         int n = ns[i];
         if (bopt.quick && n > 1000)
             continue;
-        int cycles = n >= 10000 ? 5 : 20, reps = n >= 10000 ? 3 : 5;
-        struct sbuf a = { 0 }, s = { 0 }, e = { 0 };
-        world(&a, 2, n);
-        world(&s, 2, n);
-        world(&e, 2, n);
-        sb_add(&a, "shell: settle\n");
-        for (int c = 0; c < cycles; c++)
-            sb_add(&s, "shell: kill app SIGSTOP\nshell: wait app opts=WUNTRACED\n"
-                       "shell: kill app SIGCONT\nshell: wait app opts=WCONTINUED\n");
-        sb_add(&e, "shell: kill app SIGTERM\nshell: wait app\n");
-        sc_file fa, fs, fe;
-        char why[512], name[64];
-        memset(&fa, 0, sizeof fa);
-        memset(&fs, 0, sizeof fs);
-        memset(&fe, 0, sizeof fe);
+        int cycles = n >= 10000 ? 5 : GROUP_CYCLES_MAX, reps = n >= 10000 ? 3 : 5;
+        sc_file f;
+        char why[512], kwhy[256], name[64];
+        struct simgroup g;
+        struct kgroup_result k;
         snprintf(name, sizeof name, "4.sim.group.N=%d", n);
-        int ok = parse(&a, &fa, why, sizeof why) == 0 && parse(&s, &fs, why, sizeof why) == 0 &&
-                 parse(&e, &fe, why, sizeof why) == 0;
-        free(a.s);
-        free(s.s);
-        free(e.s);
-        if (!ok) {
+        if (group_parse(n, cycles, &f, why, sizeof why) != 0) {
             bench_result(name, BR_ERROR, "generated scenario does not parse: %s", why);
             continue;
         }
-        double ta = run_median(&fa, NULL, 1, reps, why, sizeof why);
-        if (ta > 2e9 / reps) {
-            bench_result(name, BR_SHORT, "model: sim_run of the setup alone takes %.2f s; larger N "
-                         "skipped to keep within the time budget", ta / 1e9);
-            sc_free(&fa);
-            sc_free(&fs);
-            sc_free(&fe);
-            break;
-        }
-        double ts = ta >= 0 ? run_median(&fs, NULL, 1, reps, why, sizeof why) : -1;
-        double te = ts >= 0 ? run_median(&fe, NULL, 1, reps, why, sizeof why) : -1;
-        struct kgroup_result k;
-        char kwhy[256];
-        if (ta < 0 || ts < 0 || te < 0) {
+        memset(&g, 0, sizeof g);
+        int ok = sim_group_runs(&f, n, cycles, reps, &g, why, sizeof why) == 0;
+        if (!ok)
             bench_result(name, BR_ERROR, "sim_run: %s", why);
-        } else if (kbench_group(n, n >= 10000 ? 5 : bopt.reps, n >= 10000 ? 3 : 5, &k, kwhy,
-                                sizeof kwhy) != 0) {
+        else if (kbench_group(n, n >= 10000 ? 5 : bopt.reps, n >= 10000 ? 3 : 5, &k, kwhy,
+                              sizeof kwhy) != 0)
             bench_result(name, BR_SKIP, "kernel: %s", kwhy);
-        } else {
-            double sc = (ts - ta) / cycles, ex = te - ta, ksc = k.stop_ns + k.cont_ns;
-            char x[32], y[32], z[32];
-            if (sc <= 0 || ex <= 0) {
-                bench_result(name, BR_ERROR, "the setup run's noise exceeds the measured work");
-                goto next;
-            }
-            bench_note("N=%d: sim_run of the setup alone %s", n, bench_fmt_ns(ta, z));
-            snprintf(name, sizeof name, "4.sim.stop+cont.N=%d", n);
-            bench_result(name, ksc / sc >= 50 ? BR_PASS : BR_SHORT,
-                         "model=%-9s kernel=%-9s ratio=%.1fx  target>=50x", bench_fmt_ns(sc, x),
-                         bench_fmt_ns(ksc, y), ksc / sc);
-            snprintf(name, sizeof name, "4.sim.exit.N=%d", n);
-            bench_result(name, k.exit_ns / ex >= 50 ? BR_PASS : BR_SHORT,
-                         "model=%-9s kernel=%-9s ratio=%.1fx  target>=50x", bench_fmt_ns(ex, x),
-                         bench_fmt_ns(k.exit_ns, y), k.exit_ns / ex);
-        }
-    next:
-        sc_free(&fa);
-        sc_free(&fs);
-        sc_free(&fe);
+        else
+            group_lines(n, &g, &k);
+        if (ok && (n == 10000 || (bopt.quick && n == 1000)))
+            mem_line(n, &g);
+        sc_free(&f);
     }
 }
 
 void part_sim(void)
 {
-    printf("\n== 7: simulator throughput; 4 through sim_run (setup run subtracted) ==\n");
+    printf("\n== 7: simulator throughput; 4 through sim_run (timed from step to step) ==\n");
     throughput();
     group();
 }

@@ -20,6 +20,17 @@ static int parse_format(const char *v, int *fmt)
     return 0;
 }
 
+static int parse_check(const char *v, int *check)
+{
+    static const char *const names[] = { "auto", "every", "step", "end", "off" };
+    for (int k = 0; k < (int)(sizeof names / sizeof names[0]); k++)
+        if (!strcmp(v, names[k])) {
+            *check = k;         /* the order of enum sim_check */
+            return 0;
+        }
+    return -1;
+}
+
 /* One option at argv[*i]; 1 handled, 0 not an option of run, -1 usage error (printed). */
 static int run_option(run_args *a, int argc, char **argv, int *i)
 {
@@ -34,6 +45,11 @@ static int run_option(run_args *a, int argc, char **argv, int *i)
     if ((m = cli_opt("--seed", argc, argv, i, &v)) != 0) {
         if (m < 0 || cli_num(v, 0, 0x7fffffffL, &n)) return cli_usage("run", "--seed needs a number"), -1;
         a->so.seed = (unsigned long)n;
+        return 1;
+    }
+    if ((m = cli_opt("--check", argc, argv, i, &v)) != 0) {
+        if (m < 0 || parse_check(v, &a->so.check))
+            return cli_usage("run", "--check needs every, step, end, off or auto"), -1;
         return 1;
     }
     if ((m = cli_opt("-o", argc, argv, i, &v)) != 0 || (m = cli_opt("--output", argc, argv, i, &v)) != 0) {

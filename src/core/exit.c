@@ -168,10 +168,13 @@ static void reparent_leader(struct task *father, struct task *p, struct task **d
     kill_orphaned_pgrp(p, father);
 }
 
-/* pdeath_signal of every thread of a moved child (even on a thread-to-thread move). */
+/* pdeath_signal of every thread of a moved child (even on a thread-to-thread move). The child
+ * (a group leader) normally heads its thread list (no thread_prev): the walk then starts at p
+ * without reading p->signal, one cache miss less per child. */
 static void reparent_threads(struct task *father, struct task *p, struct task *reaper)
 {
-    for_each_thread(p->signal, t) {
+    struct task *first = p->thread_prev ? p->signal->thread_head : p;
+    for (struct task *t = first; t; t = t->thread_next) {
         t->real_parent = reaper;
         t->parent = reaper;
         if (t->pdeath_signal &&
@@ -191,10 +194,15 @@ static void forget_original_parent(struct task *father, struct task **dead)
     father->children = NULL;
     for (; p; p = next) {
         next = p->sibling_next;
+        if (next) {                                  /* its links are read next round */
+            __builtin_prefetch(next);
+            __builtin_prefetch(&next->real_parent, 1);
+        }
         w->reparent_steps++;
         reparent_threads(father, p, reaper);
         child_link(reaper, p);
-        ev_emit(w, TGS_EV_REPARENT, father->pid, p->pid, 0, 0, reaper->pid);
+        if (w->ops.trace)                            /* no event to build for nobody */
+            ev_emit(w, TGS_EV_REPARENT, father->pid, p->pid, 0, 0, reaper->pid);
         if (!same_thread_group(reaper, father)) reparent_leader(father, p, dead);
     }
 }

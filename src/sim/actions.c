@@ -127,10 +127,13 @@ static long do_send(sim *s, int t, const sc_action *a)
 static long do_wait(sim *s, int t, const sc_action *a)
 {
     sim_thread *th = &s->th[t];
+    sim_ext *x = sim_ext_of(s, t);
+    if (!x)
+        return -12;                                  /* ENOMEM; the run has failed */
     tgs_pid pid = sim_target_pid(s, t, &a->target);
     if (a->kind == SC_A_WAIT) {
-        th->wstatus = 0;
-        return tgs_wait4(s->w, th->tid, pid, &th->wstatus, a->wait_opts);
+        x->wstatus = 0;
+        return tgs_wait4(s->w, th->tid, pid, &x->wstatus, a->wait_opts);
     }
     int idtype = TGS_P_PID;
     if (a->target.kind == SC_T_ALL) {
@@ -140,16 +143,16 @@ static long do_wait(sim *s, int t, const sc_action *a)
         idtype = TGS_P_PGID;
         pid = -pid;
     }
-    memset(&th->info, 0, sizeof(th->info));
-    return tgs_waitid(s->w, th->tid, idtype, pid, &th->info, a->wait_opts);
+    memset(&x->info, 0, sizeof(x->info));
+    return tgs_waitid(s->w, th->tid, idtype, pid, &x->info, a->wait_opts);
 }
 
 static long do_pipe(sim *s, int t, const sc_action *a)
 {
     sim_thread *th = &s->th[t];
     if (a->kind == SC_A_READ) {
-        if (th->pipe_bytes > 0) {
-            th->pipe_bytes--;
+        if (th->ext && th->ext->pipe_bytes > 0) {
+            th->ext->pipe_bytes--;
             return 1;
         }
         return tgs_block(s->w, th->tid, TGS_ERESTARTSYS);
@@ -158,10 +161,14 @@ static long do_pipe(sim *s, int t, const sc_action *a)
     if (u < 0 || u >= s->nth || s->th[u].state == TS_NONE || s->th[u].state == TS_DEAD)
         return -32;                                  /* EPIPE */
     sim_thread *r = &s->th[u];
-    if (r->state == TS_SLEEP && r->act && r->act->kind == SC_A_READ && r->inflight &&
+    const sc_action *ra = sim_act(s, u);
+    if (r->state == TS_SLEEP && ra && ra->kind == SC_A_READ && r->inflight &&
         tgs_complete(s->w, r->tid, 1) == 0)
         return 1;
-    r->pipe_bytes++;
+    sim_ext *x = sim_ext_of(s, u);
+    if (!x)
+        return -12;
+    x->pipe_bytes++;
     return 1;
 }
 
@@ -199,7 +206,7 @@ static void adopt_child(sim *s, int nt, tgs_pid child, int is_proc, int parent_t
         p->created = 1;
         p->leader = nt;
     }
-    c->last_cpu = s->th[parent_t].cpu >= 0 ? s->th[parent_t].cpu : s->th[parent_t].last_cpu;
+    c->last_cpu = (int8_t)(s->th[parent_t].cpu >= 0 ? s->th[parent_t].cpu : s->th[parent_t].last_cpu);
     out_thread_meta(s, nt);
     c->state = TS_IDLE;
     sim_set_state(s, nt, TS_RUN, W_RUN);     /* ret_from_fork: passes exit-to-user once */
@@ -280,7 +287,10 @@ static long do_kthread(sim *s, int t, const sc_action *a)
         return tgs_kernel_sigprocmask(s->w, self, how, a->set);
     }
     default: {
-        int sig = tgs_kernel_dequeue_signal(s->w, self, &s->th[t].info);
+        sim_ext *x = sim_ext_of(s, t);
+        if (!x)
+            return -12;
+        int sig = tgs_kernel_dequeue_signal(s->w, self, &x->info);
         return sig > 0 ? sig : sig == 0 ? -11 : sig;      /* nothing: EAGAIN */
     }
     }
@@ -306,16 +316,23 @@ static long do_wait_sig(sim *s, int t, const sc_action *a)
     tgs_world *w = s->w;
     if (is_kthread(s, t) && (a->kind == SC_A_SIGTIMEDWAIT || a->kind == SC_A_SIGWAITINFO))
         return do_kthread(s, t, a);
+    tgs_siginfo *info = NULL;
+    if (a->kind == SC_A_SIGWAITINFO || a->kind == SC_A_SIGTIMEDWAIT || a->kind == SC_A_SIGNALFD_READ) {
+        sim_ext *x = sim_ext_of(s, t);
+        if (!x)
+            return -12;
+        info = &x->info;
+    }
     switch (a->kind) {
     case SC_A_PAUSE: return tgs_pause(w, th->tid);
     case SC_A_SIGSUSPEND: return tgs_sigsuspend(w, th->tid, a->set, setsize(a));
     case SC_A_SIGWAITINFO:
-        return tgs_sigtimedwait(w, th->tid, a->set, &th->info, -1, setsize(a));
+        return tgs_sigtimedwait(w, th->tid, a->set, info, -1, setsize(a));
     case SC_A_SIGTIMEDWAIT:
-        return tgs_sigtimedwait(w, th->tid, a->set, &th->info,
+        return tgs_sigtimedwait(w, th->tid, a->set, info,
                                 a->timeout_ms < 0 ? -1 : a->timeout_ms * 1000000LL, setsize(a));
     case SC_A_SIGNALFD: return tgs_signalfd(w, th->tid, a->set, a->nonblock);
-    case SC_A_SIGNALFD_READ: return tgs_signalfd_read(w, th->tid, &th->info, 128);
+    case SC_A_SIGNALFD_READ: return tgs_signalfd_read(w, th->tid, info, 128);
     case SC_A_NANOSLEEP:
         return tgs_nanosleep(w, th->tid, (uint64_t)(a->timeout_ms < 0 ? 0 : a->timeout_ms) * 1000000ULL);
     default: return -38;
@@ -363,7 +380,7 @@ static int fmt_target(const sim *s, const sc_target *tg, char *b, size_t n)
     const sc_file *f = s->f;
     switch (tg->kind) {
     case SC_T_PROC: return snprintf(b, n, "%s", tg->proc >= 0 && tg->proc < f->n_procs ? f->procs[tg->proc].name : "?");
-    case SC_T_THREAD: return snprintf(b, n, "%s", tg->thread >= 0 && tg->thread < s->nth ? s->th[tg->thread].name : "?");
+    case SC_T_THREAD: return snprintf(b, n, "%s", tg->thread >= 0 && tg->thread < s->nth ? sim_name(s, tg->thread) : "?");
     case SC_T_PGRP: return snprintf(b, n, "pgrp:%s", tg->proc >= 0 && tg->proc < f->n_procs ? f->procs[tg->proc].name : "?");
     case SC_T_ZERO: return snprintf(b, n, "0");
     case SC_T_ALL: return snprintf(b, n, "-1");
@@ -423,7 +440,7 @@ static int fmt_args(const sim *s, const sc_action *a, char *b, size_t n)
     case SC_A_SIGALTSTACK:
         return a->ss_disable ? snprintf(b, n, " disable") : snprintf(b, n, " %ld", a->ss_size);
     case SC_A_FORK: case SC_A_CLONE:
-        return snprintf(b, n, " %s", a->new_thread >= 0 && a->new_thread < s->nth ? s->th[a->new_thread].name : "?");
+        return snprintf(b, n, " %s", a->new_thread >= 0 && a->new_thread < s->nth ? sim_name(s, a->new_thread) : "?");
     default: return snprintf(b, n, "%s", "");
     }
 }

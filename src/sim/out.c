@@ -114,25 +114,44 @@ static void pf_instant(sim *s, int t, const char *event, const char *fields)
     fputs("}}", s->out);
 }
 
+/* "comm-tid [cpu] sec.usec: event: fields" */
+static void ftrace_line(sim *s, const char *comm, tgs_pid tid, int cpu, const char *event,
+                        const char *fields)
+{
+    sim_buf l;
+    sim_buf_init(&l);
+    sim_buf_str(&l, comm);
+    sim_buf_kd(&l, "-", tid);
+    sim_buf_str(&l, " [");
+    sim_buf_u(&l, (unsigned)cpu, 3);
+    sim_buf_str(&l, "] ");
+    sim_buf_u(&l, s->now / 1000000000ULL, 0);
+    sim_buf_chr(&l, '.');
+    sim_buf_u(&l, s->now / 1000ULL % 1000000ULL, 6);
+    sim_buf_ks(&l, ": ", event);
+    sim_buf_ks(&l, ": ", fields);
+    sim_buf_chr(&l, '\n');
+    fwrite(l.b, 1, l.n, s->out);
+}
+
 /* One event line in the current format. t = the thread the event happens in (-1 none). */
 static void out_line(sim *s, int t, tgs_pid tid, const char *event, const char *fields)
 {
     if (!s->emit)
         return;
-    char ts[40];
-    ts_text(s->now, ts, sizeof(ts));
     int cpu = s->exec_cpu < 0 ? 0 : s->exec_cpu;
     if (t >= 0 && tid <= 0)
         tid = s->th[t].tid;
     if (s->opt.format == SIM_FMT_FTRACE) {
-        fprintf(s->out, "%s-%d [%03d] %s: %s: %s\n", sim_comm(s, t), t >= 0 ? tid : 0, cpu, ts,
-                event, fields);
+        ftrace_line(s, sim_comm(s, t), t >= 0 ? tid : 0, cpu, event, fields);
     } else if (s->opt.format == SIM_FMT_JSONL) {
+        char ts[40];
+        ts_text(s->now, ts, sizeof(ts));
         fprintf(s->out, "{\"ts\":\"%s\",\"ts_ns\":%llu,\"cpu\":%d,\"comm\":", ts,
                 (unsigned long long)s->now, cpu);
         out_json_str(s->out, sim_comm(s, t));
         fprintf(s->out, ",\"pid\":%d,\"thread\":", t >= 0 ? tid : 0);
-        out_json_str(s->out, t >= 0 ? s->th[t].name : "");
+        out_json_str(s->out, t >= 0 ? sim_name(s, t) : "");
         fputs(",\"event\":", s->out);
         out_json_str(s->out, event);
         json_fields(s->out, fields);
@@ -282,65 +301,106 @@ static int task_prio(const sim *s, tgs_pid tid)
     return t >= 0 ? sim_kprio(&s->th[t]) : 120;
 }
 
-static const char *fmt_ev1(const sim *s, const tgs_event *ev, char *b, size_t n)
+static const char *fmt_ev1(const sim *s, const tgs_event *ev, sim_buf *b)
 {
     int tt = sim_thread_of_tid(s, ev->target);
     switch (ev->type) {
     case TGS_EV_GENERATE:
-        snprintf(b, n, "sig=%d errno=%d code=%d comm=%s pid=%d grp=%d res=%d", ev->sig,
-                 ev->errnum, ev->code, sim_comm(s, tt), ev->target, ev->group, ev->res);
+        sim_buf_kd(b, "sig=", ev->sig);
+        sim_buf_kd(b, " errno=", ev->errnum);
+        sim_buf_kd(b, " code=", ev->code);
+        sim_buf_ks(b, " comm=", sim_comm(s, tt));
+        sim_buf_kd(b, " pid=", ev->target);
+        sim_buf_kd(b, " grp=", ev->group);
+        sim_buf_kd(b, " res=", ev->res);
         return "signal_generate";
     case TGS_EV_DELIVER:
-        snprintf(b, n, "sig=%d errno=%d code=%d sa_handler=%llx sa_flags=%lx", ev->sig,
-                 ev->errnum, ev->code, (unsigned long long)ev->sa_handler, ev->sa_flags);
+        sim_buf_kd(b, "sig=", ev->sig);
+        sim_buf_kd(b, " errno=", ev->errnum);
+        sim_buf_kd(b, " code=", ev->code);
+        sim_buf_str(b, " sa_handler=");
+        sim_buf_x(b, ev->sa_handler);
+        sim_buf_str(b, " sa_flags=");
+        sim_buf_x(b, ev->sa_flags);
         return "signal_deliver";
     case TGS_EV_STOP:
-        snprintf(b, n, "sig=%d group_stop_count=%ld", ev->sig, ev->value);
+        sim_buf_kd(b, "sig=", ev->sig);
+        sim_buf_kd(b, " group_stop_count=", ev->value);
         return "signal_stop";
     case TGS_EV_CONTINUE:
-        snprintf(b, n, "comm=%s pid=%d", sim_comm(s, sim_thread_of_tid(s, ev->tid)), ev->tid);
+        sim_buf_ks(b, "comm=", sim_comm(s, sim_thread_of_tid(s, ev->tid)));
+        sim_buf_kd(b, " pid=", ev->tid);
         return "signal_continue";
-    case TGS_EV_HANDLER_ENTER:
-        snprintf(b, n, "sig=%d depth=%ld altstack=%d", ev->sig, ev->value, ev->flag);
-        return "tgsig_handler_enter";
-    case TGS_EV_HANDLER_RETURN:
-        snprintf(b, n, "sig=%d depth=%ld", ev->sig, ev->value);
-        return "tgsig_handler_return";
     default:
         return NULL;
     }
 }
 
-static const char *fmt_ev2(const sim *s, const tgs_event *ev, char *b, size_t n)
+static const char *fmt_handler(const tgs_event *ev, sim_buf *b)
 {
-    int self = sim_thread_of_tid(s, ev->tid), tt = sim_thread_of_tid(s, ev->target);
+    sim_buf_kd(b, "sig=", ev->sig);
+    sim_buf_kd(b, " depth=", ev->value);
+    if (ev->type == TGS_EV_HANDLER_RETURN)
+        return "tgsig_handler_return";
+    sim_buf_kd(b, " altstack=", ev->flag);
+    return "tgsig_handler_enter";
+}
+
+static const char *fmt_ev2(const sim *s, const tgs_event *ev, sim_buf *b)
+{
+    int self = sim_thread_of_tid(s, ev->tid);
     switch (ev->type) {
     case TGS_EV_GROUP_EXIT:
-        snprintf(b, n, "code=%d cause_sig=%d cause_pid=%d", ev->sig, ev->cause_sig, ev->cause_tid);
+        sim_buf_kd(b, "code=", ev->sig);
+        sim_buf_kd(b, " cause_sig=", ev->cause_sig);
+        sim_buf_kd(b, " cause_pid=", ev->cause_tid);
         return "tgsig_group_exit";
     case TGS_EV_EXIT:
-        snprintf(b, n, "comm=%s pid=%d prio=%d exit_code=0x%lx", sim_comm(s, self), ev->tid,
-                 task_prio(s, ev->tid), (unsigned long)ev->value);
+        sim_buf_ks(b, "comm=", sim_comm(s, self));
+        sim_buf_kd(b, " pid=", ev->tid);
+        sim_buf_kd(b, " prio=", task_prio(s, ev->tid));
+        sim_buf_str(b, " exit_code=0x");
+        sim_buf_x(b, (unsigned long)ev->value);
         return "sched_process_exit";
-    case TGS_EV_NOTIFY_PARENT:
-        snprintf(b, n, "sig=%d code=%s status=%ld parent_comm=%s parent=%d", ev->sig,
-                 cld_name(ev->code), ev->value, sim_comm(s, tt), ev->target);
-        return "tgsig_notify_parent";
-    case TGS_EV_REPARENT:
-        snprintf(b, n, "comm=%s pid=%d new_parent=%ld", sim_comm(s, tt), ev->target, ev->value);
-        return "tgsig_reparent";
     case TGS_EV_EXEC:
-        snprintf(b, n, "filename=/%s pid=%ld old_pid=%d", sim_comm(s, self), ev->value, ev->tid);
+        sim_buf_ks(b, "filename=/", sim_comm(s, self));
+        sim_buf_kd(b, " pid=", ev->value);
+        sim_buf_kd(b, " old_pid=", ev->tid);
         return "sched_process_exec";
     case TGS_EV_SYSCALL_RESTART:
-        snprintf(b, n, "restart=%s", restart_name(ev->value));
+        sim_buf_ks(b, "restart=", restart_name(ev->value));
         return "tgsig_syscall_restart";
     case TGS_EV_FORK:
-        snprintf(b, n, "comm=%s pid=%d child_pid=%d thread=%ld", sim_comm(s, self), ev->tid,
-                 ev->target, ev->value);
+        sim_buf_ks(b, "comm=", sim_comm(s, self));
+        sim_buf_kd(b, " pid=", ev->tid);
+        sim_buf_kd(b, " child_pid=", ev->target);
+        sim_buf_kd(b, " thread=", ev->value);
         return "sched_process_fork";
     default:
         return NULL;
+    }
+}
+
+static const char *fmt_ev3(const sim *s, const tgs_event *ev, sim_buf *b)
+{
+    int tt = sim_thread_of_tid(s, ev->target);
+    switch (ev->type) {
+    case TGS_EV_NOTIFY_PARENT:
+        sim_buf_kd(b, "sig=", ev->sig);
+        sim_buf_ks(b, " code=", cld_name(ev->code));
+        sim_buf_kd(b, " status=", ev->value);
+        sim_buf_ks(b, " parent_comm=", sim_comm(s, tt));
+        sim_buf_kd(b, " parent=", ev->target);
+        return "tgsig_notify_parent";
+    case TGS_EV_REPARENT:
+        sim_buf_ks(b, "comm=", sim_comm(s, tt));
+        sim_buf_kd(b, " pid=", ev->target);
+        sim_buf_kd(b, " new_parent=", ev->value);
+        return "tgsig_reparent";
+    case TGS_EV_HANDLER_ENTER: case TGS_EV_HANDLER_RETURN:
+        return fmt_handler(ev, b);
+    default:
+        return fmt_ev2(s, ev, b);
     }
 }
 
@@ -348,16 +408,17 @@ void out_core_event(sim *s, const tgs_event *ev)
 {
     if (!s->emit || ev->type == TGS_EV_WAKE)
         return;                 /* wake-ups are printed by the scheduler (sched_wakeup) */
-    char f[300];
-    const char *name = fmt_ev1(s, ev, f, sizeof(f));
+    sim_buf f;
+    sim_buf_init(&f);
+    const char *name = fmt_ev1(s, ev, &f);
     if (!name)
-        name = fmt_ev2(s, ev, f, sizeof(f));
+        name = fmt_ev3(s, ev, &f);
     if (!name)
         return;
     if (ev->type == TGS_EV_CONTINUE)     /* happens to ev->tid, done by the current thread */
-        out_line(s, s->exec_thread, 0, name, f);
+        out_line(s, s->exec_thread, 0, name, f.b);
     else
-        out_line(s, sim_thread_of_tid(s, ev->tid), ev->tid, name, f);
+        out_line(s, sim_thread_of_tid(s, ev->tid), ev->tid, name, f.b);
     if (s->opt.format == SIM_FMT_PERFETTO &&
         (ev->type == TGS_EV_GENERATE || ev->type == TGS_EV_DELIVER))
         pf_flow(s, ev);
@@ -388,19 +449,22 @@ void out_switch(sim *s, int c, int prev, int next)
             fputs(",\"dur\":", s->out);
             ts_us(s->out, end - cpu->run_since);
             fputs(",\"name\":", s->out);
-            out_json_str(s->out, s->th[prev].name);
+            out_json_str(s->out, sim_name(s, prev));
             fputs("}", s->out);
         }
         return;
     }
-    char f[300];
-    snprintf(f, sizeof(f), "prev=%s prev_pid=%d prev_state=%c ==> next=%s next_pid=%d",
-             prev >= 0 ? s->th[prev].name : "<idle>", prev >= 0 ? s->th[prev].tid : 0,
-             prev >= 0 ? state_letter(&s->th[prev]) : 'R',
-             next >= 0 ? s->th[next].name : "<idle>", next >= 0 ? s->th[next].tid : 0);
+    sim_buf f;
+    sim_buf_init(&f);
+    sim_buf_ks(&f, "prev=", prev >= 0 ? sim_name(s, prev) : "<idle>");
+    sim_buf_kd(&f, " prev_pid=", prev >= 0 ? s->th[prev].tid : 0);
+    sim_buf_str(&f, " prev_state=");
+    sim_buf_chr(&f, (char)(prev >= 0 ? state_letter(&s->th[prev]) : 'R'));
+    sim_buf_ks(&f, " ==> next=", next >= 0 ? sim_name(s, next) : "<idle>");
+    sim_buf_kd(&f, " next_pid=", next >= 0 ? s->th[next].tid : 0);
     int save = s->exec_cpu;
     s->exec_cpu = c;
-    out_line(s, prev, prev >= 0 ? s->th[prev].tid : 0, "sched_switch", f);
+    out_line(s, prev, prev >= 0 ? s->th[prev].tid : 0, "sched_switch", f.b);
     s->exec_cpu = save;
 }
 
@@ -408,11 +472,15 @@ void out_wakeup(sim *s, int t, int cpu)
 {
     if (!s->emit)
         return;
-    char f[200];
-    snprintf(f, sizeof(f), "comm=%s pid=%d prio=%d target_cpu=%03d", sim_comm(s, t),
-             s->th[t].tid, sim_kprio(&s->th[t]), cpu);
+    sim_buf f;
+    sim_buf_init(&f);
+    sim_buf_ks(&f, "comm=", sim_comm(s, t));
+    sim_buf_kd(&f, " pid=", s->th[t].tid);
+    sim_buf_kd(&f, " prio=", sim_kprio(&s->th[t]));
+    sim_buf_str(&f, " target_cpu=");
+    sim_buf_u(&f, (unsigned)cpu, 3);
     int cur = s->exec_thread;
-    out_line(s, cur, cur >= 0 ? s->th[cur].tid : 0, "sched_wakeup", f);
+    out_line(s, cur, cur >= 0 ? s->th[cur].tid : 0, "sched_wakeup", f.b);
 }
 
 void out_call(sim *s, int t, const char *what, int begin, long ret)
@@ -426,12 +494,13 @@ void out_call(sim *s, int t, const char *what, int begin, long ret)
     }
     if (begin)
         return;
-    char f[120];
+    sim_buf f;
+    sim_buf_init(&f);
+    sim_buf_ks(&f, "call=", what);
+    sim_buf_kd(&f, " ret=", ret);
     if (ret < 0)
-        snprintf(f, sizeof(f), "call=%s ret=%ld err=%s", what, ret, sc_errname((int)-ret));
-    else
-        snprintf(f, sizeof(f), "call=%s ret=%ld", what, ret);
-    out_line(s, t, 0, "tgsig_syscall_return", f);
+        sim_buf_ks(&f, " err=", sc_errname((int)-ret));
+    out_line(s, t, 0, "tgsig_syscall_return", f.b);
 }
 
 void out_handler(sim *s, int t, int begin, int sig)
@@ -471,7 +540,7 @@ void out_thread_meta(sim *s, int t)
     pf_track(s, t, &pid, &tid);
     if (s->th[t].proc >= 0 && s->pr[s->th[t].proc].leader == t)
         pf_meta(s, pid, pid, "process_name", s->pr[s->th[t].proc].name);
-    pf_meta(s, pid, tid, "thread_name", s->th[t].name);
+    pf_meta(s, pid, tid, "thread_name", sim_name(s, t));
 }
 
 /* ---- steps, text, begin/end ---------------------------------------------------------------- */
@@ -480,7 +549,8 @@ void out_text(sim *s, const char *text)
     if (!s->emit)
         return;
     if (s->opt.format == SIM_FMT_FTRACE) {
-        fprintf(s->out, "%s\n", text);
+        fputs(text, s->out);
+        fputc('\n', s->out);
     } else if (s->opt.format == SIM_FMT_JSONL) {
         fputs("{\"event\":\"text\",\"text\":", s->out);
         out_json_str(s->out, text);
@@ -493,7 +563,8 @@ void out_step(sim *s, int step, int t, const char *text)
     if (!s->emit)
         return;
     if (s->opt.format == SIM_FMT_FTRACE) {
-        fprintf(s->out, "%s\n", text);
+        fputs(text, s->out);
+        fputc('\n', s->out);
     } else if (s->opt.format == SIM_FMT_JSONL) {
         fprintf(s->out, "{\"event\":\"step\",\"step\":%d,\"ts_ns\":%llu,\"text\":", step + 1,
                 (unsigned long long)s->now);

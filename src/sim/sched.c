@@ -3,18 +3,21 @@
  * Run queues: one global priority heap for threads that may run anywhere and one per CPU for
  * threads pinned to it; a CPU runs the better of the two heads. Ordering: SCHED_FIFO/RR by
  * priority (FIFO order inside a priority; a preempted thread goes back to the head), then
- * SCHED_OTHER by nice-weighted vruntime. All operations are O(log n). */
+ * SCHED_OTHER by nice-weighted vruntime. Queue operations are O(1) for in-order inserts (the
+ * common case), else O(log n) (rq.c). */
 #include "sim/sim_int.h"
 #include <stdlib.h>
 #include <string.h>
 
-/* Kernel weights for nice -20..19 (sched_prio_to_weight). */
-static const int nice_weight[40] = {
-    88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916,
-    9548, 7620, 6100, 4904, 3906, 3121, 2501, 1991, 1586, 1277,
-    1024, 820, 655, 526, 423, 335, 272, 215, 172, 137,
-    110, 87, 70, 56, 45, 36, 29, 23, 18, 15
+/* vruntime added by one work unit (SIM_COST_NS) at nice -20..19: SIM_COST_NS * 1024 / the
+ * kernel's weight (sched_prio_to_weight: 88761, 71755, ... 1024 at nice 0 ... 18, 15). */
+static const uint32_t vr_step[40] = {
+    11, 14, 18, 22, 28, 35, 44, 54, 68, 85,
+    107, 134, 167, 208, 262, 328, 409, 514, 645, 801,
+    1000, 1248, 1563, 1946, 2420, 3056, 3764, 4762, 5953, 7474,
+    9309, 11770, 14628, 18285, 22755, 28444, 35310, 44521, 56888, 68266
 };
+_Static_assert(SIM_COST_NS == 1000, "vr_step is computed for a 1 us work unit");
 
 uint64_t sim_rand(sim *s)
 {
@@ -37,14 +40,17 @@ int sim_kprio(const sim_thread *t)
     return t->policy == SC_POLICY_OTHER ? 120 + t->nice : 99 - t->prio;
 }
 
-static int t_less(const sim_thread *a, const sim_thread *b)
+/* The run-queue order of the current threads of CPUs ca and cb (rank, vruntime, then the seq
+ * each had in the queue). */
+static int cur_less(const sim *s, int ca, int cb)
 {
+    const sim_thread *a = &s->th[s->cpus[ca].cur], *b = &s->th[s->cpus[cb].cur];
     int ra = rank(a), rb = rank(b);
     if (ra != rb)
         return ra < rb;
     if (ra == 100 && a->vruntime != b->vruntime)
         return a->vruntime < b->vruntime;
-    return a->seq < b->seq;
+    return s->cpus[ca].cur_seq < s->cpus[cb].cur_seq;
 }
 
 /* Would `a` preempt the running `b`? */
@@ -58,85 +64,21 @@ static int beats(const sim_thread *a, const sim_thread *b)
     return 0;
 }
 
-/* ---- heap -------------------------------------------------------------------------------- */
-void sim_heap_init(sim_heap *h, int cap)
+/* x % n == 0, without a division when n is a power of two (n = 2 is the common tie) */
+static int mod_zero(uint64_t x, uint64_t n)
 {
-    h->n = 0;
-    h->cap = cap > 16 ? cap : 16;
-    h->a = malloc(sizeof(int) * (size_t)h->cap);
-    if (!h->a)
-        h->cap = 0;
+    return (n & (n - 1)) == 0 ? (x & (n - 1)) == 0 : x % n == 0;
 }
 
-void sim_heap_free(sim_heap *h)
+/* ---- run queues (rq.c) ---------------------------------------------------------------------- */
+/* The queue order as one number and a seq: rank, then (SCHED_OTHER) vruntime. */
+static uint64_t rq_key(const sim_thread *t)
 {
-    free(h->a);
-    h->a = NULL;
-    h->n = h->cap = 0;
+    int r = rank(t);
+    return (uint64_t)r << 56 | (r == 100 ? t->vruntime & ((1ULL << 56) - 1) : 0);
 }
 
-static void h_set(sim *s, sim_heap *h, int i, int t)
-{
-    h->a[i] = t;
-    s->th[t].heap_pos = i;
-}
-
-static void h_up(sim *s, sim_heap *h, int i)
-{
-    int t = h->a[i];
-    while (i > 0) {
-        int p = (i - 1) / 2;
-        if (!t_less(&s->th[t], &s->th[h->a[p]]))
-            break;
-        h_set(s, h, i, h->a[p]);
-        i = p;
-    }
-    h_set(s, h, i, t);
-}
-
-static void h_down(sim *s, sim_heap *h, int i)
-{
-    int t = h->a[i];
-    for (;;) {
-        int c = 2 * i + 1;
-        if (c >= h->n)
-            break;
-        if (c + 1 < h->n && t_less(&s->th[h->a[c + 1]], &s->th[h->a[c]]))
-            c++;
-        if (!t_less(&s->th[h->a[c]], &s->th[t]))
-            break;
-        h_set(s, h, i, h->a[c]);
-        i = c;
-    }
-    h_set(s, h, i, t);
-}
-
-static int h_push(sim *s, sim_heap *h, int t)
-{
-    if (h->n == h->cap) {
-        int ncap = h->cap ? h->cap * 2 : 16;
-        int *na = realloc(h->a, sizeof(int) * (size_t)ncap);
-        if (!na)
-            return -1;
-        h->a = na;
-        h->cap = ncap;
-    }
-    h->a[h->n++] = t;
-    h_up(s, h, h->n - 1);
-    return 0;
-}
-
-static void h_remove(sim *s, sim_heap *h, int i)
-{
-    int last = h->a[--h->n];
-    if (i == h->n)
-        return;
-    h_set(s, h, i, last);
-    h_up(s, h, i);
-    h_down(s, h, s->th[last].heap_pos);
-}
-
-static sim_heap *rq_of(sim *s, int q)
+static sim_rq *rq_of(sim *s, int q)
 {
     return q == s->ncpu ? &s->global : &s->cpus[q].pinned;
 }
@@ -145,33 +87,25 @@ static void rq_add(sim *s, int t, int head)
 {
     sim_thread *th = &s->th[t];
     int q = th->cpu_aff >= 0 && th->cpu_aff < s->ncpu ? th->cpu_aff : s->ncpu;
-    th->seq = head ? --s->seq_head : ++s->seq_tail;
-    th->rq = q;
-    if (h_push(s, rq_of(s, q), t) < 0) {
-        th->rq = -1;
+    int64_t seq = head ? --s->seq_head : ++s->seq_tail;
+    if (sim_rq_add(s, rq_of(s, q), t, rq_key(th), seq) < 0)
         sim_fail(s, "out of memory in the run queue");
-    }
 }
 
 static void rq_del(sim *s, int t)
 {
     sim_thread *th = &s->th[t];
-    if (th->rq < 0)
-        return;
-    h_remove(s, rq_of(s, th->rq), th->heap_pos);
-    th->rq = -1;
+    if (th->rq >= 0)
+        sim_rq_del(s, rq_of(s, th->rq), t);
 }
 
 /* The best queued thread CPU c may run, -1 if none. */
 static int rq_best(sim *s, int c)
 {
-    sim_heap *p = &s->cpus[c].pinned, *g = &s->global;
-    int a = p->n ? p->a[0] : -1, b = g->n ? g->a[0] : -1;
-    if (a < 0)
-        return b;
-    if (b < 0)
-        return a;
-    return t_less(&s->th[b], &s->th[a]) ? b : a;
+    const sim_rqe *p = sim_rq_top(&s->cpus[c].pinned), *g = sim_rq_top(&s->global);
+    if (!p || !g)
+        return p ? p->t : g ? g->t : -1;
+    return g->k < p->k || (g->k == p->k && g->seq < p->seq) ? g->t : p->t;
 }
 
 static int wants_cpu(const sim_thread *th)
@@ -207,11 +141,11 @@ static void resched_target(sim *s, int t)
     for (int c = 0; c < s->ncpu; c++) {       /* rt: push to the lowest-priority CPU */
         if (!cpu_allowed(th, c) || !beats(th, &s->th[s->cpus[c].cur]))
             continue;
-        if (best < 0 || t_less(&s->th[s->cpus[best].cur], &s->th[s->cpus[c].cur])) {
+        if (best < 0 || cur_less(s, best, c)) {
             best = c;
             nbest = 1;
-        } else if (!t_less(&s->th[s->cpus[c].cur], &s->th[s->cpus[best].cur]) &&
-                   sim_rand(s) % (uint64_t)++nbest == 0) {
+        } else if (!cur_less(s, c, best) &&
+                   mod_zero(sim_rand(s), (uint64_t)++nbest)) {
             best = c;
         }
     }
@@ -227,10 +161,10 @@ void sim_set_state(sim *s, int t, int state, int work)
         s->n_ready--;
     if (state == TS_RUN)
         s->n_ready++;
-    if (state == TS_SPIN && th->state != TS_SPIN)
-        th->spin_since = s->now;
-    th->state = state;
-    th->work = work;
+    if (state == TS_SPIN && th->state != TS_SPIN && th->cpu >= 0)
+        s->cpus[th->cpu].spin_since = s->now;
+    th->state = (int8_t)state;
+    th->work = (int8_t)work;
     if (!wants_cpu(th)) {
         rq_del(s, t);
         return;
@@ -358,7 +292,7 @@ static void cpu_switch(sim *s, int c, int next)
     int prev = cpu->cur;
     if (prev >= 0) {
         s->th[prev].cpu = -1;
-        s->th[prev].last_cpu = c;
+        s->th[prev].last_cpu = (int8_t)c;
     }
     out_switch(s, c, prev, next);
     cpu->cur = next;
@@ -369,10 +303,11 @@ static void cpu_switch(sim *s, int c, int next)
     if (next < 0)
         return;
     sim_thread *nt = &s->th[next];
+    cpu->cur_seq = nt->rq >= 0 ? sim_rq_seq(s, rq_of(s, nt->rq), next) : 0;
     rq_del(s, next);
-    nt->cpu = c;
+    nt->cpu = (int8_t)c;
     if (nt->state == TS_SPIN)
-        nt->spin_since = s->now;
+        cpu->spin_since = s->now;
     if (nt->policy == SC_POLICY_OTHER && nt->vruntime > s->min_vr)
         s->min_vr = nt->vruntime;
 }
@@ -424,11 +359,11 @@ static uint64_t spin_event(sim *s, int c)
         return SIM_NEVER;
     sim_thread *cur = &s->th[cpu->cur], *b = &s->th[best];
     if (rank(b) == rank(cur) && cur->policy == SC_POLICY_RR)
-        return cur->spin_since + SIM_RR_SLICE_NS;
+        return cpu->spin_since + SIM_RR_SLICE_NS;
     if (rank(b) == rank(cur) && cur->policy == SC_POLICY_OTHER)
-        return cur->spin_since + SIM_OTHER_SLICE_NS;
+        return cpu->spin_since + SIM_OTHER_SLICE_NS;
     if (cur->policy != SC_POLICY_OTHER && b->policy == SC_POLICY_OTHER && b->state == TS_RUN)
-        return cur->spin_since + SIM_RT_RUNTIME_NS;
+        return cpu->spin_since + SIM_RT_RUNTIME_NS;
     return SIM_NEVER;
 }
 
@@ -451,7 +386,7 @@ static void run_unit(sim *s, int c)
         s->now = cpu->free_at;
     cpu->free_at = s->now + SIM_COST_NS;
     if (th->policy == SC_POLICY_OTHER)
-        th->vruntime += SIM_COST_NS * 1024 / (uint64_t)nice_weight[th->nice + 20];
+        th->vruntime += vr_step[th->nice + 20];
     s->exec_cpu = c;
     s->exec_thread = t;
     s->last_unit = t;
@@ -473,7 +408,7 @@ static int next_cpu(sim *s, uint64_t *when)
             *when = at;
             best = c;
             nties = 1;
-        } else if (at == *when && sim_rand(s) % (uint64_t)++nties == 0) {
+        } else if (at == *when && mod_zero(sim_rand(s), (uint64_t)++nties)) {
             best = c;
         }
     }
@@ -483,12 +418,13 @@ static int next_cpu(sim *s, uint64_t *when)
 static void starved(sim *s)
 {
     for (int c = 0; c <= s->ncpu; c++) {
-        sim_heap *h = rq_of(s, c);
-        for (int i = 0; i < h->n; i++) {
-            sim_thread *th = &s->th[h->a[i]];
-            if (th->state != TS_RUN)
+        sim_rq *q = rq_of(s, c);
+        for (int i = 0; i < sim_rq_slots(q); i++) {
+            const sim_rqe *e = sim_rq_entry(s, q, i);
+            sim_thread *th = e ? &s->th[e->t] : NULL;
+            if (!th || th->state != TS_RUN)
                 continue;
-            sim_fail(s, "did not settle: %s is runnable but starved by spinning threads", th->name);
+            sim_fail(s, "did not settle: %s is runnable but starved by spinning threads", sim_name(s, e->t));
             return;
         }
     }
@@ -499,7 +435,7 @@ static int over_budget(sim *s)
 {
     if (++s->events <= s->max_events)
         return 0;
-    const char *who = s->last_unit >= 0 ? s->th[s->last_unit].name : "?";
+    const char *who = s->last_unit >= 0 ? sim_name(s, s->last_unit) : "?";
     sim_fail(s, "did not settle after %ld events: thread %s keeps running", s->max_events, who);
     return 1;
 }

@@ -3,12 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The core is checked (tgs_check + tgs_ledger_balanced) after every core call while the world
- * is small and for the first CHECK_CALL_BUDGET calls of a run; after that (and for worlds of
- * more than CHECK_EACH_CALL_MAX threads) once per step, so that a long run stays linear. */
-#define CHECK_EACH_CALL_MAX 4096
-#define CHECK_CALL_BUDGET 20000
-
 void sim_fail(sim *s, const char *fmt, ...)
 {
     if (s->failed)
@@ -32,7 +26,7 @@ void sim_fail(sim *s, const char *fmt, ...)
 static int check_core(sim *s, const char *what, int t)
 {
     char why[256] = "";
-    const char *who = t >= 0 ? s->th[t].name : "the host";
+    const char *who = t >= 0 ? sim_name(s, t) : "the host";
     if (tgs_check(s->w, why, sizeof(why)) < 0) {
         sim_fail(s, "core invariant broken after %s by %s: %s", what, who, why);
         return -1;
@@ -44,18 +38,36 @@ static int check_core(sim *s, const char *what, int t)
     return 0;
 }
 
-/* Called after every core call. */
+/* Called after every core call: the core is checked there with --check=every. */
 int sim_after_call(sim *s, const char *what, int t)
 {
     if (s->failed)
         return -1;
-    if (!s->check_each_call)
+    if (s->check != SIM_CHECK_EVERY)
         return 0;
-    if (++s->checks > CHECK_CALL_BUDGET) {
-        s->check_each_call = 0;
+    if (s->check_budget >= 0 && --s->check_budget < 0) {
+        s->check = SIM_CHECK_STEP;          /* AUTO: a long run of a small scenario */
         return 0;
     }
     return check_core(s, what, t);
+}
+
+static void progress(sim *s, int step, int settled)
+{
+    if (!s->opt.on_step)
+        return;
+    sim_progress p = { step, settled, s->events, tgs_mem_in_use(s->w), s->nth };
+    s->opt.on_step(s->opt.on_step_arg, &p);
+}
+
+/* The check policy of a run (sim.h, enum sim_check). */
+static int resolve_check(const sc_file *f, int check)
+{
+    if (check > SIM_CHECK_AUTO && check <= SIM_CHECK_OFF)
+        return check;
+    if (f->n_threads <= SIM_CHECK_AUTO_THREADS && f->n_steps <= SIM_CHECK_AUTO_STEPS)
+        return SIM_CHECK_EVERY;
+    return SIM_CHECK_END;
 }
 
 int sim_thread_of_tid(const sim *s, tgs_pid tid)
@@ -100,15 +112,58 @@ const char *sim_comm(const sim *s, int t)
     return s->pr[s->th[t].proc].name;
 }
 
-static void thread_init(sim_thread *th, int idx, int proc)
+/* Appends "a" or "a.b" (b may be NULL) to the name arena; returns its offset or -1. */
+static long add_name(sim *s, const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = b ? strlen(b) + 1 : 0, need = la + lb + 1;
+    if (s->names_len + need > s->names_cap) {
+        size_t ncap = (s->names_cap + need) * 2;
+        char *n = realloc(s->names, ncap);
+        if (!n)
+            return -1;
+        s->names = n;
+        s->names_cap = ncap;
+    }
+    char *d = s->names + s->names_len;
+    memcpy(d, a, la);
+    if (b) {
+        d[la] = '.';
+        memcpy(d + la + 1, b, lb - 1);
+    }
+    d[la + lb] = 0;
+    long off = (long)s->names_len;
+    s->names_len += need;
+    return off;
+}
+
+static int thread_init(sim *s, sim_thread *th, int proc, const char *a, const char *b)
 {
     memset(th, 0, sizeof(*th));
-    th->idx = idx;
     th->proc = proc;
-    th->cpu = th->last_cpu = th->rq = th->heap_pos = -1;
+    th->cpu = th->last_cpu = th->rq = -1;
     th->cpu_aff = -1;
     th->act_step = -1;
     th->exit_step = th->stop_step = th->last_sig_step = -1;
+    long off = add_name(s, a, b);
+    th->name = off < 0 ? 0 : (uint32_t)off;
+    return off < 0 ? -1 : 0;
+}
+
+/* The frames and out-parameters of thread t, allocated on first use (NULL: out of memory,
+ * the run has failed). */
+sim_ext *sim_ext_of(sim *s, int t)
+{
+    sim_thread *th = &s->th[t];
+    if (!th->ext && !(th->ext = calloc(1, sizeof(*th->ext))))
+        sim_fail(s, "out of memory for the frames of %s", sim_name(s, t));
+    return th->ext;
+}
+
+/* t is dead: the core no longer holds addresses inside its sim_ext. */
+void sim_ext_drop(sim *s, int t)
+{
+    free(s->th[t].ext);
+    s->th[t].ext = NULL;
 }
 
 int sim_add_proc(sim *s, const char *name, int sc)
@@ -143,8 +198,8 @@ int sim_add_thread(sim *s, int proc, const char *name)
         s->cap_th = ncap;
     }
     int t = s->nth++;
-    thread_init(&s->th[t], t, proc);
-    snprintf(s->th[t].name, sizeof(s->th[t].name), "%s", name);
+    if (thread_init(s, &s->th[t], proc, name, NULL) < 0)
+        return -1;
     s->pr[proc].leader = t;
     s->pr[proc].first = -1;
     return t;
@@ -159,12 +214,12 @@ static int build_tables(sim *s)
     for (int i = 0; i < f->n_threads; i++) {
         const sc_thread *st = &f->threads[i];
         sim_thread *th = &s->th[s->nth++];
-        thread_init(th, i, st->proc);
-        snprintf(th->name, sizeof(th->name), "%s.%s", f->procs[st->proc].name, st->name);
-        th->policy = st->policy;
-        th->prio = st->policy == SC_POLICY_OTHER ? 0 : st->prio;
-        th->nice = st->nice < -20 ? -20 : st->nice > 19 ? 19 : st->nice;
-        th->cpu_aff = st->cpu >= 0 && st->cpu < s->ncpu ? st->cpu : -1;
+        if (thread_init(s, th, st->proc, f->procs[st->proc].name, st->name) < 0)
+            return -1;
+        th->policy = (int8_t)st->policy;
+        th->prio = (int8_t)(st->policy == SC_POLICY_OTHER ? 0 : st->prio);      /* 1..99 */
+        th->nice = (int8_t)(st->nice < -20 ? -20 : st->nice > 19 ? 19 : st->nice);
+        th->cpu_aff = (int8_t)(st->cpu >= 0 && st->cpu < s->ncpu ? st->cpu : -1);
         s->pr[st->proc].n++;
     }
     int at = 0;
@@ -202,17 +257,17 @@ static int sim_alloc(sim *s)
     s->cap_th = f->n_threads + 16;
     s->th = calloc((size_t)s->cap_th, sizeof(*s->th));
     s->ord = calloc((size_t)f->n_threads + 1, sizeof(int));
-    s->tidmap_len = f->n_threads * 2 + 1024;
+    s->tidmap_len = f->n_threads + 1024;     /* grows in sim_map_tid */
     s->tidmap = malloc(sizeof(int32_t) * (size_t)s->tidmap_len);
     if (!s->th || !s->ord || !s->tidmap)
         return -1;
     memset(s->tidmap, 0xff, sizeof(int32_t) * (size_t)s->tidmap_len);
-    sim_heap_init(&s->global, f->n_threads + 16);
+    sim_rq_init(&s->global, s->ncpu);
     for (int c = 0; c < s->ncpu; c++) {
         s->cpus[c].cur = -1;
-        sim_heap_init(&s->cpus[c].pinned, 16);
+        sim_rq_init(&s->cpus[c].pinned, c);
     }
-    return s->global.cap ? 0 : -1;
+    return 0;
 }
 
 static void sim_free(sim *s)
@@ -220,9 +275,12 @@ static void sim_free(sim *s)
     if (s->w)
         tgs_world_free(s->w);
     for (int c = 0; c < s->ncpu; c++)
-        sim_heap_free(&s->cpus[c].pinned);
-    sim_heap_free(&s->global);
+        sim_rq_free(&s->cpus[c].pinned);
+    sim_rq_free(&s->global);
+    for (int t = 0; t < s->nth; t++)
+        free(s->th[t].ext);
     free(s->th);
+    free(s->names);
     free(s->pr);
     free(s->ord);
     free(s->tidmap);
@@ -255,7 +313,8 @@ static sim *sim_new(const sc_file *f, const sim_options *opt, FILE *out, tgs_obs
     if (!s->rng)
         s->rng = 1;
     s->exec_thread = s->last_unit = -1;
-    s->check_each_call = f->n_threads <= CHECK_EACH_CALL_MAX;
+    s->check = resolve_check(f, s->opt.check);
+    s->check_budget = s->opt.check == SIM_CHECK_AUTO ? SIM_CHECK_AUTO_CALLS : -1;
     s->emit = out && !s->opt.quiet;
     if (sim_alloc(s) < 0 || build_tables(s) < 0 || build_htab(s) < 0) {
         sim_free(s);
@@ -272,7 +331,7 @@ static int as_thread(sim *s, int t, long r, const char *what)
     if (sim_after_call(s, what, t) < 0)
         return -1;
     if (r < 0) {
-        sim_fail(s, "%s for %s failed: %s", what, s->th[t].name, sc_errname((int)-r));
+        sim_fail(s, "%s for %s failed: %s", what, sim_name(s, t), sc_errname((int)-r));
         return -1;
     }
     sim_run_now(s, t);
@@ -286,7 +345,7 @@ static int new_task(sim *s, int t, tgs_pid tid, int parent_t)
         return -1;
     sim_thread *th = &s->th[t];
     th->state = TS_IDLE;
-    th->last_cpu = parent_t >= 0 && s->th[parent_t].last_cpu >= 0 ? s->th[parent_t].last_cpu : 0;
+    th->last_cpu = (int8_t)(parent_t >= 0 && s->th[parent_t].last_cpu >= 0 ? s->th[parent_t].last_cpu : 0);
     out_thread_meta(s, t);
     sim_run_now(s, t);
     return s->failed ? -1 : 0;
@@ -443,7 +502,8 @@ static int setup(sim *s)
             return -1;
     if (sim_settle(s) < 0)
         return -1;
-    return check_core(s, "setup", -1);
+    progress(s, -1, 1);
+    return s->check == SIM_CHECK_OFF ? 0 : check_core(s, "setup", -1);
 }
 
 /* ---- steps --------------------------------------------------------------------------------- */
@@ -469,11 +529,11 @@ static void act(sim *s, int i, int t, int star)
     sim_thread *th = &s->th[t];
     if (!can_act(th)) {
         char msg[160];
-        snprintf(msg, sizeof(msg), "# %s skipped: %s", th->name, busy_reason(th));
+        snprintf(msg, sizeof(msg), "# %s skipped: %s", sim_name(s, t), busy_reason(th));
         if (star && th->state != TS_NONE)
             out_text(s, msg);
         else
-            sim_fail(s, "%s cannot act: it is %s", th->name, busy_reason(th));
+            sim_fail(s, "%s cannot act: it is %s", sim_name(s, t), busy_reason(th));
         return;
     }
     sim_start_action(s, t, &s->f->steps[i].act, i);
@@ -484,10 +544,12 @@ static void act(sim *s, int i, int t, int star)
 
 static void step_header(sim *s, int i)
 {
+    if (!s->emit)
+        return;
     const sc_step *st = &s->f->steps[i];
     char a[700], line[1100];
     sim_fmt_action(s, &st->act, a, sizeof(a));
-    const char *who = st->actor_thread >= 0 ? s->th[st->actor_thread].name : NULL;
+    const char *who = st->actor_thread >= 0 ? sim_name(s, st->actor_thread) : NULL;
     if (who)
         snprintf(line, sizeof(line), "# step %d (%s:%d): %s: %s", i + 1, s->f->path,
                  st->loc.line, who, a);
@@ -523,6 +585,7 @@ static void run_step(sim *s, int i)
     s->step = i;
     s->now = (s->now / SIM_STEP_ALIGN_NS + 1) * SIM_STEP_ALIGN_NS;
     s->settle_limit = s->now + SIM_SETTLE_WINDOW_NS;
+    progress(s, i, 0);
     step_header(s, i);
     if (st->actor_thread >= 0) {
         act(s, i, st->actor_thread, 0);
@@ -531,7 +594,10 @@ static void run_step(sim *s, int i)
         for (int k = 0; k < p->n && !s->failed; k++)
             act(s, i, s->ord[p->first + k], 1);
     }
-    if (!s->failed && !s->check_each_call)
+    if (!s->failed)
+        progress(s, i, 1);
+    int last = i + 1 == s->f->n_steps;
+    if (!s->failed && (s->check == SIM_CHECK_STEP || (s->check == SIM_CHECK_END && last)))
         check_core(s, "the step", -1);
 }
 

@@ -51,18 +51,47 @@
 
 enum sim_format { SIM_FMT_FTRACE, SIM_FMT_JSONL, SIM_FMT_PERFETTO };
 
+/* When the core's invariant checker (tgs_check + tgs_ledger_balanced, each O(world)) runs:
+ *  EVERY  after every core call (every syscall, tgs_run, timer firing): a broken invariant is
+ *         reported at the call that broke it. The cost is O(world) per event.
+ *  STEP   after the setup and after every step.
+ *  END    after the setup and after the last step.
+ *  OFF    never.
+ *  AUTO   (0, the default) for small scenarios (at most SIM_CHECK_AUTO_THREADS threads and
+ *         SIM_CHECK_AUTO_STEPS steps: the conformance corpus, the examples) EVERY for the first
+ *         SIM_CHECK_AUTO_CALLS core calls, then STEP (a scenario that never settles stays
+ *         bounded); END for larger scenarios, so that big runs stay linear. */
+enum sim_check { SIM_CHECK_AUTO, SIM_CHECK_EVERY, SIM_CHECK_STEP, SIM_CHECK_END, SIM_CHECK_OFF };
+#define SIM_CHECK_AUTO_THREADS 256
+#define SIM_CHECK_AUTO_STEPS 1000
+#define SIM_CHECK_AUTO_CALLS 20000
+
+/* What an on_step hook is told (for benchmarks: timing a step, memory of a big world). */
+typedef struct sim_progress {
+    int step;                   /* step index; -1: the setup has settled */
+    int settled;                /* 0: the step is about to start; 1: it has settled */
+    long events;                /* scheduler events so far */
+    size_t core_mem;            /* tgs_mem_in_use of the world */
+    int n_threads;              /* simulator threads (scenario + system) */
+} sim_progress;
+
 typedef struct sim_options {
     int format;                 /* enum sim_format */
     unsigned long seed;         /* PRNG seed for open choices */
     int explain;                /* add causal chains to the summary */
     int quiet;                  /* no trace, only the summary */
     long max_events;            /* bound on scheduler events for the whole run; <= 0: 2M */
+    int check;                  /* enum sim_check */
+    /* Called before and after every step (and once when the setup has settled), outside the
+     * checker; may be NULL. Does not change the run. */
+    void (*on_step)(void *arg, const sim_progress *p);
+    void *on_step_arg;
 } sim_options;
 
 /* Runs f; writes output to out (may be NULL); fills obs (may be NULL; caps and events are
  * added to it, obs_init is the caller's). Returns 0, or -1 with a message in err (a run-time
  * scenario error: did not settle within max_events, handler nesting > 8, a core invariant
- * broken) naming the step as "step N (file:line): ...". */
+ * broken, found when opt->check says) naming the step as "step N (file:line): ...". */
 int sim_run(const sc_file *f, const sim_options *opt, FILE *out, tgs_obs *obs, char *err,
             size_t errlen);
 

@@ -37,41 +37,40 @@ typedef struct sim_frame {
     int spinning, nested_ran;
 } sim_frame;
 
-typedef struct sim_thread {
-    int idx, proc;              /* proc: sim process index */
-    char name[2 * SC_MAX_NAME + 2];   /* "app.main" */
-    tgs_pid tid, first_tid;
-    int state, work, need_run;
-    int policy, prio, nice, cpu_aff;
-    uint64_t vruntime;
-    int cpu, last_cpu;          /* cpu: the CPU it is current on, -1 */
-    int rq, heap_pos;           /* rq: queue holding it (-1 none, ncpu = global) */
-    int64_t seq;
-    uint64_t spin_since;
-    /* the step action in flight */
-    const sc_action *act;
-    int act_step;
-    int inflight;               /* the outer syscall has not returned */
-    int reported_blocked;
-    uint64_t call_start;
-    int spin_top, spin_handled; /* top-level spin; a handler ran meanwhile */
-    int last_result_set;
+/* What only some threads need, allocated when first needed (sim_ext) and freed at death: the
+ * handler frames, the out-parameters of blocking calls (the core keeps their address while
+ * the call sleeps, so they must not move), pipe bytes. */
+typedef struct sim_ext {
     sim_frame frames[SIM_MAX_DEPTH];
-    int depth;
-    /* out-parameters of blocking calls */
     int wstatus;
     tgs_siginfo info;
-    int pipe_bytes;
-    unsigned timer_gen;
-    int timer_armed;
+    int pipe_bytes;             /* written to it, not read yet */
+} sim_ext;
+
+/* One simulated thread, kept small (a world may have 100k of them): hot scheduling fields
+ * first, narrow types, the name in the sim's name arena, the rest in sim_ext. */
+typedef struct sim_thread {
+    uint64_t vruntime;
+    sim_ext *ext;               /* NULL until needed */
+    uint32_t rq_pos;            /* where in its run queue (rq.c) */
+    tgs_pid tid, first_tid;
+    int32_t proc;               /* sim process index */
+    uint32_t name;              /* offset of "app.main" in sim.names */
+    int32_t act_step;           /* the step whose action is in flight (sim_act), -1 */
+    uint32_t timer_gen;
+    int8_t state, work, need_run, depth;
+    int8_t policy, nice, cpu_aff, prio;
+    int8_t cpu, last_cpu, rq;   /* cpu: current on (-1); rq: queue (-1 none, ncpu = global) */
+    uint8_t inflight;           /* the outer syscall has not returned */
+    uint8_t reported_blocked, spin_top, spin_handled; /* spin_handled: a handler ran meanwhile */
+    uint8_t timer_armed, open_slices;                 /* open_slices: perfetto B/E nesting */
+    uint8_t sleep_kind;         /* sc action kind it sleeps in */
     /* for the summary and --explain */
-    int sleep_kind;             /* sc action kind it sleeps in */
-    int last_sig, last_sig_step, last_sig_from, last_sig_code, last_sig_gexit;
-    uint64_t last_sig_handler;
-    int exit_step, exit_code, exited, exit_by_exec;
-    int stop_sig, stop_step;
-    int open_slices;            /* perfetto B/E nesting */
-    uint64_t run_since;
+    uint8_t last_sig, last_sig_gexit, last_sig_handled, stop_sig;
+    int16_t last_sig_code;
+    uint16_t exit_code;         /* the wait status */
+    int32_t last_sig_step, last_sig_from;
+    int32_t exit_step, stop_step;
 } sim_thread;
 
 typedef struct sim_proc {
@@ -87,13 +86,25 @@ typedef struct sim_proc {
     int exec_step, exec_thread;
 } sim_proc;
 
-typedef struct sim_heap { int *a; int n, cap; } sim_heap;
+/* A run queue (rq.c): entries ordered by (k, seq). */
+typedef struct sim_rqe { uint64_t k; int64_t seq; int t; uint32_t slot; } sim_rqe;
+typedef struct sim_rq {
+    int id;                     /* the rq value of the threads it holds */
+    int live;                   /* threads queued */
+    sim_rqe *heap;              /* out-of-order inserts */
+    int n, cap;
+    sim_rqe *ring;              /* in-order inserts, a ring of rcap (a power of 2) */
+    int head, len, rcap;
+    uint32_t next_slot;
+} sim_rq;
 
 typedef struct sim_cpu {
     int cur;                    /* thread index, -1 = idle */
     uint64_t free_at;           /* when its current work unit ends */
     int need_resched;
-    sim_heap pinned;            /* threads with affinity to this CPU */
+    sim_rq pinned;              /* threads with affinity to this CPU */
+    int64_t cur_seq;            /* the run-queue seq cur had when it was picked */
+    uint64_t spin_since;        /* when cur started spinning here */
     uint64_t run_since;
 } sim_cpu;
 
@@ -115,11 +126,13 @@ typedef struct sim {
     sim_proc *pr;
     int npr, cap_pr;
     int *ord;                   /* scenario threads grouped by process, file order */
+    char *names;                /* thread names, NUL-terminated, sim_thread.name is an offset */
+    size_t names_len, names_cap;
     int32_t *tidmap;
     int tidmap_len;
     sim_cpu cpus[SIM_MAX_CPUS];
     int ncpu, preempt;
-    sim_heap global;            /* runnable threads without affinity */
+    sim_rq global;              /* runnable threads without affinity */
     sim_timer *timers;
     int ntimers, cap_timers, live_timers;
     uint64_t timer_seq;
@@ -133,8 +146,8 @@ typedef struct sim {
     int last_unit;              /* the thread that ran the last work unit */
     int n_ready;                /* threads in TS_RUN */
     long events, max_events;
-    int check_each_call;
-    long checks;
+    int check;                  /* enum sim_check, AUTO resolved */
+    long check_budget;          /* EVERY checks left before STEP (AUTO), < 0: no limit */
     int runner, init;           /* thread indexes */
     tgs_pid top_pgid;           /* the group of the top-level processes */
     int failed;
@@ -154,6 +167,14 @@ typedef struct sim {
 } sim;
 
 /* sim.c */
+static inline const char *sim_name(const sim *s, int t) { return s->names + s->th[t].name; }
+/* the step action thread t is running, NULL */
+static inline const sc_action *sim_act(const sim *s, int t)
+{
+    return s->th[t].act_step >= 0 ? &s->f->steps[s->th[t].act_step].act : NULL;
+}
+sim_ext *sim_ext_of(sim *s, int t);
+void sim_ext_drop(sim *s, int t);
 void sim_fail(sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int sim_after_call(sim *s, const char *what, int t);
 int sim_thread_of_tid(const sim *s, tgs_pid tid);
@@ -169,10 +190,26 @@ void sim_set_state(sim *s, int t, int state, int work);
 void sim_wake(sim *s, int t);
 int sim_settle(sim *s);
 int sim_kprio(const sim_thread *t);
-void sim_heap_init(sim_heap *h, int cap);
-void sim_heap_free(sim_heap *h);
 void sim_timer_arm(sim *s, int t, uint64_t deadline);
 void sim_preempt_point(sim *s, int user);
+
+/* rq.c */
+int sim_rq_init(sim_rq *q, int id);
+void sim_rq_free(sim_rq *q);
+int sim_rq_add(sim *s, sim_rq *q, int t, uint64_t key, int64_t seq);
+void sim_rq_del(sim *s, sim_rq *q, int t);
+/* The smallest entry of q, NULL if it is empty. The ring's head is always live: only
+ * sim_rq_del makes entries stale, and it drops them when they reach the head. */
+static inline const sim_rqe *sim_rq_top(const sim_rq *q)
+{
+    const sim_rqe *r = q->len ? &q->ring[q->head] : NULL, *h = q->n ? &q->heap[0] : NULL;
+    if (!r || !h)
+        return r ? r : h;
+    return h->k < r->k || (h->k == r->k && h->seq < r->seq) ? h : r;
+}
+const sim_rqe *sim_rq_entry(const sim *s, const sim_rq *q, int k);
+int sim_rq_slots(const sim_rq *q);
+int64_t sim_rq_seq(const sim *s, const sim_rq *q, int t);
 
 /* thread.c */
 void sim_unit(sim *s, int t);
@@ -188,6 +225,18 @@ int sim_action_blocks(const sc_action *a);
 
 /* host.c */
 void sim_host_ops(sim *s, tgs_host_ops *ops);
+
+/* fmt.c: trace text without stdio's formatting cost */
+typedef struct sim_buf { size_t n; char b[512]; } sim_buf;
+static inline void sim_buf_init(sim_buf *b) { b->n = 0; b->b[0] = 0; }
+void sim_buf_put(sim_buf *b, const char *s, size_t n);
+void sim_buf_str(sim_buf *b, const char *s);
+void sim_buf_chr(sim_buf *b, char c);
+void sim_buf_u(sim_buf *b, unsigned long long v, int width);
+void sim_buf_d(sim_buf *b, long long v);
+void sim_buf_x(sim_buf *b, unsigned long long v);
+void sim_buf_kd(sim_buf *b, const char *key, long long v);
+void sim_buf_ks(sim_buf *b, const char *key, const char *v);
 
 /* out.c */
 void out_begin(sim *s);

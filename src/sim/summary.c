@@ -61,10 +61,10 @@ static void note_deliver(sim *s, const tgs_event *ev, int self)
     sim_thread *th = &s->th[self];
     const sim_proc *p = &s->pr[th->proc];
     const sim_gen *g = glog_find(s, ev->sig, self, -1);
-    th->last_sig = ev->sig;
+    th->last_sig = (uint8_t)ev->sig;
     th->last_sig_step = s->step;
-    th->last_sig_code = ev->code;
-    th->last_sig_handler = ev->sa_handler;
+    th->last_sig_code = (int16_t)ev->code;
+    th->last_sig_handled = ev->sa_handler > 3;
     th->last_sig_gexit = ev->sig == 9 && p->gexit && p->gexit_thread != self;
     th->last_sig_from = g ? g->from : -1;
 }
@@ -107,9 +107,8 @@ static void note_exit(sim *s, const tgs_event *ev, int self)
         e->value = ev->value;
     if (self < 0)
         return;
-    s->th[self].exited = 1;
     s->th[self].exit_step = s->step;
-    s->th[self].exit_code = (int)ev->value;
+    s->th[self].exit_code = (uint16_t)ev->value;
 }
 
 static void note_generate(sim *s, const tgs_event *ev, int self)
@@ -136,7 +135,7 @@ void sim_note_event(sim *s, const tgs_event *ev)
     case TGS_EV_NOTIFY_PARENT: note_notify(s, ev, self); break;
     case TGS_EV_STOP:
         if (self >= 0) {
-            s->th[self].stop_sig = ev->sig;
+            s->th[self].stop_sig = (uint8_t)ev->sig;
             s->th[self].stop_step = s->step;
         }
         break;
@@ -229,7 +228,7 @@ void sim_status(sim *s, int t, int step)
 {
     char head[128], buf[2048];
     tgs_task_info ti;
-    snprintf(head, sizeof(head), "# status %s", t >= 0 && t < s->nth ? s->th[t].name : "?");
+    snprintf(head, sizeof(head), "# status %s", t >= 0 && t < s->nth ? sim_name(s, t) : "?");
     tgs_pid tid = t >= 0 && t < s->nth ? live_tid(s, t) : 0;
     int n = tid ? tgs_proc_status(s->w, tid, buf, sizeof(buf)) : -1;
     if (n < 0 || tgs_task_info_get(s->w, tid, &ti) < 0) {
@@ -319,7 +318,7 @@ static const char *dfl_desc(int sig)
 
 static const char *tname(const sim *s, int t)
 {
-    return t >= 0 && t < s->nth ? s->th[t].name : "the kernel";
+    return t >= 0 && t < s->nth ? sim_name(s, t) : "the kernel";
 }
 
 static const char *state_text(const sim *s, int t, char *b, size_t n)
@@ -344,7 +343,7 @@ static void thread_summary(sim *s, int t)
     char line[400], st[64], from[200] = "";
     const char *state = state_text(s, t, st, sizeof(st));
     if (!th->last_sig) {
-        snprintf(line, sizeof(line), "  %s: %s, no signal dequeued", th->name, state);
+        snprintf(line, sizeof(line), "  %s: %s, no signal dequeued", sim_name(s, t), state);
     } else {
         if (th->last_sig_gexit)
             snprintf(from, sizeof(from), " (from group exit)");
@@ -352,7 +351,7 @@ static void thread_summary(sim *s, int t)
             snprintf(from, sizeof(from), " (from %s)", tname(s, th->last_sig_from));
         else if (th->last_sig_code > 0)
             snprintf(from, sizeof(from), " (from the kernel)");
-        snprintf(line, sizeof(line), "  %s: %s, last signal dequeued %s%s", th->name, state,
+        snprintf(line, sizeof(line), "  %s: %s, last signal dequeued %s%s", sim_name(s, t), state,
                  sim_signame(th->last_sig), from);
     }
     sum_line(s, line);
@@ -408,20 +407,20 @@ static void explain_dead(sim *s, int t, char *b, size_t n)
     const sim_proc *p = &s->pr[th->proc];
     char g[300];
     if (p->exec_step > 0 && p->exec_thread != t && th->exit_step == p->exec_step - 1) {
-        snprintf(b, n, "%s killed: exec by %s at step %d", th->name, tname(s, p->exec_thread),
+        snprintf(b, n, "%s killed: exec by %s at step %d", sim_name(s, t), tname(s, p->exec_thread),
                  p->exec_step);
     } else if (p->gexit && (th->last_sig_gexit || p->gexit_thread != t)) {
         gexit_text(s, th->proc, g, sizeof(g));
-        snprintf(b, n, "%s killed: %s from group exit %s", th->name,
+        snprintf(b, n, "%s killed: %s from group exit %s", sim_name(s, t),
                  th->last_sig ? sim_signame(th->last_sig) : "SIGKILL", g);
     } else if (p->gexit && p->gexit_cause_sig) {
         gexit_text(s, th->proc, g, sizeof(g));
-        snprintf(b, n, "%s killed: it started the group exit, %s", th->name, g);
+        snprintf(b, n, "%s killed: it started the group exit, %s", sim_name(s, t), g);
     } else if (p->gexit) {
-        snprintf(b, n, "%s exited: exit_group(%d) at step %d", th->name, p->gexit_code,
+        snprintf(b, n, "%s exited: exit_group(%d) at step %d", sim_name(s, t), p->gexit_code,
                  p->gexit_step + 1);
     } else {
-        snprintf(b, n, "%s exited: exit(%d) at step %d", th->name, (th->exit_code >> 8) & 0xff,
+        snprintf(b, n, "%s exited: exit(%d) at step %d", sim_name(s, t), (th->exit_code >> 8) & 0xff,
                  th->exit_step + 1);
     }
 }
@@ -436,16 +435,16 @@ static void explain_thread(sim *s, int t)
         break;
     case TS_STOPPED:
         sent_by(s, th->stop_sig, t, -1, -1, th->stop_step, by, sizeof(by));
-        snprintf(line, sizeof(line), "%s stopped: group stop by %s (%s) %s", th->name,
+        snprintf(line, sizeof(line), "%s stopped: group stop by %s (%s) %s", sim_name(s, t),
                  sim_signame(th->stop_sig), dfl_desc(th->stop_sig), by);
         break;
     default:
         if (th->last_sig)
             snprintf(by, sizeof(by), "; last signal %s at step %d%s", sim_signame(th->last_sig),
-                     th->last_sig_step + 1, th->last_sig_handler > 3 ? " (handled)" : "");
+                     th->last_sig_step + 1, th->last_sig_handled ? " (handled)" : "");
         else
             by[0] = 0;
-        snprintf(line, sizeof(line), "%s %s%s", th->name, state_text(s, t, st, sizeof(st)), by);
+        snprintf(line, sizeof(line), "%s %s%s", sim_name(s, t), state_text(s, t, st, sizeof(st)), by);
     }
     sum_line(s, line);
 }

@@ -15,9 +15,9 @@ static const sc_action *handler_body(const sim *s, const sim_frame *fr, int *len
 static void record_result(sim *s, int t, long ret)
 {
     sim_thread *th = &s->th[t];
-    const sc_action *a = th->act;
-    if (a && a->kind == SC_A_SIGNALFD_READ && ret > 0)
-        ret = th->info.si_signo;
+    const sc_action *a = sim_act(s, t);
+    if (a && a->kind == SC_A_SIGNALFD_READ && ret > 0 && th->ext)
+        ret = th->ext->info.si_signo;
     out_call(s, t, a ? sc_action_name(a->kind) : "?", 0, ret);
     if (!s->obs)
         return;
@@ -33,8 +33,11 @@ static void record_result(sim *s, int t, long ret)
 static void record_wait(sim *s, int t, long ret)
 {
     sim_thread *th = &s->th[t];
-    const sc_action *a = th->act;
-    tgs_pid child = a->kind == SC_A_WAIT ? (tgs_pid)ret : th->info.si_pid;
+    const sc_action *a = sim_act(s, t);
+    const sim_ext *x = th->ext;
+    if (!x)
+        return;
+    tgs_pid child = a->kind == SC_A_WAIT ? (tgs_pid)ret : x->info.si_pid;
     if (ret < 0 || child <= 0 || !s->obs)
         return;
     obs_event *e = obs_add(s->obs, OBS_WAIT, s->step, t);
@@ -44,10 +47,10 @@ static void record_wait(sim *s, int t, long ret)
     if (e->other >= s->f->n_procs)
         e->other = -1;
     if (a->kind == SC_A_WAIT) {
-        e->value = th->wstatus;
+        e->value = x->wstatus;
     } else {
-        e->value = th->info.si_status;
-        e->code = th->info.si_code;
+        e->value = x->info.si_status;
+        e->code = x->info.si_code;
     }
 }
 
@@ -56,10 +59,11 @@ static void finish_call(sim *s, int t, long ret)
 {
     sim_thread *th = &s->th[t];
     th->inflight = 0;
-    if (th->act && (th->act->kind == SC_A_WAIT || th->act->kind == SC_A_WAITID))
+    const sc_action *a = sim_act(s, t);
+    if (a && (a->kind == SC_A_WAIT || a->kind == SC_A_WAITID))
         record_wait(s, t, ret);
     record_result(s, t, ret);
-    th->act = NULL;
+    th->act_step = -1;
 }
 
 static int in_flight(long ret)
@@ -71,17 +75,16 @@ static int in_flight(long ret)
 static void do_call(sim *s, int t)
 {
     sim_thread *th = &s->th[t];
-    const sc_action *a = th->act;
-    th->call_start = s->now;
+    const sc_action *a = sim_act(s, t);
     if (a->kind == SC_A_SPIN) {
-        th->act = NULL;
+        th->act_step = -1;
         th->spin_top = 1;
         th->spin_handled = 0;
         sim_set_state(s, t, TS_SPIN, W_NONE);
         return;
     }
     out_call(s, t, sc_action_name(a->kind), 1, 0);
-    th->sleep_kind = a->kind;
+    th->sleep_kind = (uint8_t)a->kind;
     long ret = sim_do_call(s, t, a);
     if (sim_after_call(s, sc_action_name(a->kind), t) < 0)
         return;
@@ -99,7 +102,7 @@ static void on_user(sim *s, int t, const tgs_upcall *up)
     if (th->depth == 0 && th->inflight && up->syscall_done)
         finish_call(s, t, up->ret);
     if (th->depth > 0) {
-        sim_frame *fr = &th->frames[th->depth - 1];
+        sim_frame *fr = &th->ext->frames[th->depth - 1];
         if (fr->spinning && !fr->nested_ran) {
             sim_set_state(s, t, TS_SPIN, W_NONE);
             return;
@@ -108,7 +111,7 @@ static void on_user(sim *s, int t, const tgs_upcall *up)
         sim_set_state(s, t, TS_RUN, W_BODY);
         return;
     }
-    if (th->act && !th->inflight) {
+    if (th->act_step >= 0 && !th->inflight) {
         sim_set_state(s, t, TS_RUN, W_CALL);
         return;
     }
@@ -150,15 +153,18 @@ static void on_handler(sim *s, int t, const tgs_upcall *up)
 {
     sim_thread *th = &s->th[t];
     if (th->depth >= SIM_MAX_DEPTH) {
-        sim_fail(s, "handler nesting deeper than %d in %s (%s)", SIM_MAX_DEPTH, th->name,
+        sim_fail(s, "handler nesting deeper than %d in %s (%s)", SIM_MAX_DEPTH, sim_name(s, t),
                  sim_signame(up->sig));
         return;
     }
+    sim_ext *x = sim_ext_of(s, t);
+    if (!x)
+        return;
     if (th->depth > 0)
-        th->frames[th->depth - 1].nested_ran = 1;
+        x->frames[th->depth - 1].nested_ran = 1;
     else if (th->spin_top)
         th->spin_handled = 1;
-    sim_frame *fr = &th->frames[th->depth++];
+    sim_frame *fr = &x->frames[th->depth++];
     memset(fr, 0, sizeof(*fr));
     fr->htab = htab_of_cookie(s, up->handler);
     fr->sig = up->sig;
@@ -172,8 +178,9 @@ static void on_dead(sim *s, int t)
     sim_thread *th = &s->th[t];
     th->depth = 0;
     th->inflight = 0;
-    th->act = NULL;
+    th->act_step = -1;
     th->spin_top = 0;
+    sim_ext_drop(s, t);
     out_close_thread(s, t);
     sim_set_state(s, t, TS_DEAD, W_NONE);
 }
@@ -197,11 +204,12 @@ static void do_run(sim *s, int t)
     case TGS_RUN_STOPPED: sim_set_state(s, t, TS_STOPPED, W_NONE); break;
     case TGS_RUN_DEAD: on_dead(s, t); break;
     default:
-        sim_fail(s, "tgs_run(%s) returned %d", th->name, r);
+        sim_fail(s, "tgs_run(%s) returned %d", sim_name(s, t), r);
     }
-    if (r == TGS_RUN_SLEEP && th->act && th->act->kind == SC_A_READ && th->pipe_bytes > 0 &&
+    const sc_action *a = sim_act(s, t);
+    if (r == TGS_RUN_SLEEP && a && a->kind == SC_A_READ && th->ext && th->ext->pipe_bytes > 0 &&
         tgs_complete(s->w, th->tid, 1) == 0) {
-        th->pipe_bytes--;
+        th->ext->pipe_bytes--;
         sim_after_call(s, "tgs_complete", t);
     }
 }
@@ -209,12 +217,12 @@ static void do_run(sim *s, int t)
 static void do_sigreturn(sim *s, int t)
 {
     sim_thread *th = &s->th[t];
-    sim_frame *fr = &th->frames[th->depth - 1];
+    sim_frame *fr = &th->ext->frames[th->depth - 1];
     int r = tgs_sigreturn(s->w, th->tid, fr->mask_or, fr->mask_andnot);
     if (sim_after_call(s, "tgs_sigreturn", t) < 0)
         return;
     if (r < 0) {
-        sim_fail(s, "tgs_sigreturn(%s) returned %d", th->name, r);
+        sim_fail(s, "tgs_sigreturn(%s) returned %d", sim_name(s, t), r);
         return;
     }
     out_handler(s, t, 0, fr->sig);
@@ -226,7 +234,7 @@ static void do_sigreturn(sim *s, int t)
 static void do_body(sim *s, int t)
 {
     sim_thread *th = &s->th[t];
-    sim_frame *fr = &th->frames[th->depth - 1];
+    sim_frame *fr = &th->ext->frames[th->depth - 1];
     int len;
     const sc_action *body = handler_body(s, fr, &len);
     if (fr->pos >= len) {
@@ -277,14 +285,14 @@ void sim_unit(sim *s, int t)
     else if (th->work == W_BODY)
         do_body(s, t);
     else
-        sim_fail(s, "internal: %s has no work", th->name);
+        sim_fail(s, "internal: %s has no work", sim_name(s, t));
 }
 
 /* Give thread t the step's action a. */
 int sim_start_action(sim *s, int t, const sc_action *a, int step)
 {
     sim_thread *th = &s->th[t];
-    th->act = a;
+    (void)a;                    /* a is the action of `step` */
     th->act_step = step;
     th->inflight = 0;
     th->reported_blocked = 0;

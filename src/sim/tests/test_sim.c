@@ -24,7 +24,8 @@ static int run_text(run *r, const char *text, int format, unsigned long seed, lo
         return -2;
     }
     obs_init(&r->o, 0);
-    sim_options so = { format, seed, 1, 0, max_events };
+    /* check: auto, i.e. after every core call for the small scenarios */
+    sim_options so = { .format = format, .seed = seed, .explain = 1, .max_events = max_events };
     FILE *fp = open_memstream(&r->out, &r->len);
     r->rc = sim_run(&r->f, &so, fp, &r->o, r->err, sizeof(r->err));
     fclose(fp);
