@@ -43,6 +43,9 @@ typedef struct gproc {
     int pgrp;               /* index of its group's leader proc, -1 = the shell's group */
     int dead, doomed, stopped, reaped, exited_code, killed;
     int nopen;
+    int stop_thread;        /* while maybe-stopped: the one thread thread-directed sends may go
+                               to (-1 none yet): after SIGCONT the woken threads race, so at most
+                               one of them may have a signal to take */
     unsigned char disp[65];
     uint64_t body[65];      /* signals a handler body raises */
     uint64_t pend;          /* signals that may be pending somewhere in the process */
@@ -58,6 +61,7 @@ typedef struct gen {
     gthr t[G_MAXT];
     int nt;
     int nforks, nclones;
+    int uid;                /* the real/effective/saved uid of every process but the shell */
 } gen;
 
 /* ---- output and randomness ---- */
@@ -189,6 +193,7 @@ static void sent(gen *g, int p, int t, int sig)
     if (P->dead || sig <= 0) return;
     if (sig == 18) {
         P->stopped = 0;
+        P->stop_thread = -1;
         P->pend &= ~(bit(19) | bit(20) | bit(21) | bit(22));
         return;
     }
@@ -247,6 +252,7 @@ static int add_proc(gen *g, const char *name, int parent)
     memset(P, 0, sizeof *P);
     snprintf(P->name, sizeof P->name, "%s", name);
     P->parent = parent;
+    P->stop_thread = -1;
     P->pgrp = parent >= 0 ? g->p[parent].pgrp : -1;
     return g->np++;
 }
@@ -266,7 +272,7 @@ static void gen_world(gen *g)
         int own = G_OWN_PGRP && chance(g, 30);
         g->p[p].pgrp_own = own;
         g->p[p].pgrp = own ? p : -1;
-        out(g, "process %s parent=shell uid=4242 euid=4242 suid=4242%s%s\n", name,
+        out(g, "process %s parent=shell uid=%d euid=%d suid=%d%s%s\n", name, g->uid, g->uid, g->uid,
             own ? " pgrp=" : "", own ? name : "");
         int nt = 1 + rn(g, 3);
         for (int k = 0; k < nt; k++) {
@@ -280,7 +286,7 @@ static void gen_world(gen *g)
         int parent = rn(g, nprocs);
         int p = add_proc(g, "k0", parent);
         add_thread(g, p, "main", 0);
-        out(g, "process k0 parent=%s uid=4242 euid=4242 suid=4242\n", g->p[parent].name);
+        out(g, "process k0 parent=%s uid=%d euid=%d suid=%d\n", g->p[parent].name, g->uid, g->uid, g->uid);
     }
     g->nforks = 1;
     out(g, "\n");
@@ -343,6 +349,8 @@ static const char *rand_flags(gen *g, int sig, int *resethand)
     int k = rn(g, 7);
     if (k == 6 && sig >= 32) k = 0;       /* NODEFER on a queued RT signal could nest deeply */
     *resethand = k == 5;
+    if (sig == 17 && k == 0 && chance(g, 50))  /* SIGCHLD: the parent-side flags */
+        return chance(g, 70) ? " flags=SA_NOCLDSTOP" : " flags=SA_NOCLDWAIT";
     return f[k];
 }
 
@@ -572,7 +580,14 @@ static void sh_send(gen *g, int p)
     sig_text(sig, s, sizeof s);
     if (P->stopped && r < 3) r = 3;           /* process-directed: a woken thread race */
     int x = pick_thread_of(g, p);
-    if (x < 0 || r == 0) { out(g, "shell: kill %s %s%s\n", P->name, s, ok0(P)); sent(g, p, -1, sig); }
+    if (P->stopped && x >= 0) {               /* thread-directed: always the same thread */
+        if (P->stop_thread >= 0 && g->t[P->stop_thread].alive) x = P->stop_thread;
+        else P->stop_thread = x;
+    }
+    if (x < 0 || r == 0) {
+        out(g, "shell: %s %s %s%s\n", chance(g, 25) ? "pidfd_send_signal" : "kill", P->name, s, ok0(P));
+        sent(g, p, -1, sig);
+    }
     else if (r == 1 && P->pgrp_own) {
         out(g, "shell: kill pgrp:%s %s%s\n", P->name, s, ok0(P));
         for (int q = 0; q < g->np; q++)
@@ -581,8 +596,11 @@ static void sh_send(gen *g, int p)
         out(g, "shell: sigqueue %s %s value=%d%s\n", P->name, s, rn(g, 100000), ok0(P));
         sent(g, p, -1, sig);
     } else {
-        static const char *how[] = { "tgkill", "tkill", "sigqueue" };
-        out(g, "shell: %s %s %s\n", how[rn(g, 3)], tname(g, x, b, sizeof b), s);
+        /* sigqueue PROC.THREAD is rt_sigqueueinfo(tid): process-directed (that thread first),
+         * so never to a stopped process: after SIGCONT the woken threads race for it */
+        static const char *how[] = { "tgkill", "tkill", "pidfd_send_signal", "sigqueue" };
+        int h = rn(g, P->stopped ? 3 : 4);
+        out(g, "shell: %s %s %s%s\n", how[h], tname(g, x, b, sizeof b), s, h == 2 ? " scope=thread" : "");
         sent(g, p, x, sig);
     }
 }
@@ -591,27 +609,34 @@ static void sh_write(gen *g)
 {
     char b[48];
     for (int i = 0; i < g->nt; i++) {
-        if (!g->t[i].in_read || !g->t[i].alive || g->p[g->t[i].proc].stopped) continue;
+        const gproc *P = &g->p[g->t[i].proc];
+        /* not to a process that may have died: what `write` does then is not defined (rnd-007) */
+        if (!g->t[i].in_read || !g->t[i].alive || P->stopped || P->doomed || P->dead) continue;
         out(g, "shell: write %s\n", tname(g, i, b, sizeof b));
         g->t[i].in_read = 0;
         return;
     }
-    out(g, "shell: settle\n");
+    out(g, "settle\n");
 }
 
 static void sh_wait(gen *g, int p)
 {
     gproc *P = &g->p[p];
     if (P->parent != -1) { sh_write(g); return; }
-    out(g, "shell: wait %s opts=WNOHANG%s%s\n", P->name, chance(g, 50) ? ",WUNTRACED" : "",
-        chance(g, 50) ? ",WCONTINUED" : "");
+    if (chance(g, 30))
+        out(g, "shell: waitid %s opts=WEXITED,WNOHANG%s%s\n", P->name, chance(g, 50) ? ",WSTOPPED" : "",
+            chance(g, 50) ? ",WCONTINUED" : "");
+    else
+        out(g, "shell: wait %s opts=WNOHANG%s%s\n", P->name, chance(g, 50) ? ",WUNTRACED" : "",
+            chance(g, 50) ? ",WCONTINUED" : "");
     if (P->dead || P->doomed) P->reaped = 1;      /* maybe */
 }
 
 static void shell_step(gen *g)
 {
-    int p = pick_proc(g, 0);
-    if (p < 0) { out(g, "shell: settle\n"); return; }
+    int p = chance(g, 85) ? pick_proc(g, 1) : -1;    /* mostly a process that may be alive */
+    if (p < 0) p = pick_proc(g, 0);
+    if (p < 0) { out(g, "settle\n"); return; }
     int r = rn(g, 100);
     if (r < 50) sh_send(g, p);
     else if (r < 70) sh_special(g, p);
@@ -621,7 +646,7 @@ static void shell_step(gen *g)
         int t = pick_thread_of(g, p);
         char b[48];
         if (t >= 0) out(g, "status %s\n", tname(g, t, b, sizeof b));
-        else out(g, "shell: settle\n");
+        else out(g, "settle\n");
     }
 }
 
@@ -637,6 +662,15 @@ static void gen_tail(gen *g)
         if (!g->p[p].doomed && !g->p[p].dead) out(g, "expect %s alive\n", g->p[p].name);
 }
 
+/* SigQ in /proc status is the count of the whole (user namespace, real uid) on the machine, so
+ * two scenarios running at once under the same uid (another `tgsig check`, or the corpus, which
+ * uses 4242) see each other's queued signals. Each seed gets its own uid, 20000..59999, so runs
+ * of different seeds never share a count; the kernel runner's baseline probes catch the rest. */
+static int gen_uid(unsigned long seed)
+{
+    return 20000 + (int)(seed % 40000);
+}
+
 int sc_generate(unsigned long seed, char *buf, size_t len)
 {
     gen g;
@@ -645,6 +679,7 @@ int sc_generate(unsigned long seed, char *buf, size_t len)
     g.s = (uint64_t)seed * 0x2545f4914f6cdd1dULL + 0x1234567ULL;
     g.buf = buf;
     g.len = len;
+    g.uid = gen_uid(seed);
     buf[0] = 0;
     out(&g, "# random-%lu: generated by sc_generate (tgsig check --random)\n", seed);
     gen_world(&g);

@@ -2,7 +2,7 @@
  * random differential tests (tests/cli/random_diff.sh).
  *
  * sc_generate writes one valid scenario (docs/scenario.md) for `seed` into buf: a shell, a few
- * processes (uid 4242) with threads, masks, handlers (with small bodies), sends of every kind
+ * processes (uid 20000 + seed % 40000, see gen_uid) with threads, masks, handlers (with small bodies), sends of every kind
  * from the shell and between the processes, stops and continues, clones, forks, exits, exec and
  * WNOHANG waits. The same seed always gives the same text.
  *
