@@ -155,9 +155,10 @@ static void doom(gen *g, int p)
 {
     if (g->p[p].doomed) return;
     g->p[p].doomed = 1;
-    /* a stopped process in a group that may become orphaned may get SIGHUP */
+    /* a stopped process in a group that may become orphaned may get SIGHUP: its own group, or
+     * any group of its own (a death can cut a group's last link to its session) */
     for (int q = 0; q < g->np; q++)
-        if (q != p && g->p[q].stopped && g->p[q].pgrp == g->p[p].pgrp) doom(g, q);
+        if (q != p && g->p[q].stopped && (g->p[q].pgrp == g->p[p].pgrp || g->p[q].pgrp >= 0)) doom(g, q);
 }
 
 static int live_threads(const gen *g, int p)
@@ -267,8 +268,8 @@ static void gen_world(gen *g)
         char name[16];
         snprintf(name, sizeof name, "p%d", i);
         int p = add_proc(g, name, -1);
-        /* own process groups (pgrp=itself) are off until the simulator and the kernel runner
-         * honour them: today both leave such a process in its parent's group */
+        /* `pgrp=` its own name is off: the simulator and the kernel runner both leave such a
+         * process in its parent's group (rnd-010); own groups come from `setpgid` steps */
         int own = G_OWN_PGRP && chance(g, 30);
         g->p[p].pgrp_own = own;
         g->p[p].pgrp = own ? p : -1;
@@ -514,6 +515,16 @@ static void st_exec(gen *g, int t, char *a)
     reeval(g, T->proc);
 }
 
+/* setpgid(0, 0): the actor's process leads a process group of its own from now on (children
+ * forked later join it), which the shell then reaches with kill pgrp:. */
+static void st_setpgid(gen *g, int t, char *a)
+{
+    int p = g->t[t].proc;
+    out(g, "%s: setpgid%s\n", a, ok_after(g, p));
+    g->p[p].pgrp_own = 1;
+    g->p[p].pgrp = p;
+}
+
 static void app_step(gen *g, int t)
 {
     char a[48];
@@ -527,7 +538,8 @@ static void app_step(gen *g, int t)
     else if (r < 79) st_clone(g, t, a);
     else if (r < 83) st_fork(g, t, a);
     else if (r < 87) st_wait_child(g, t, a);
-    else if (r < 91) out(g, "%s: sigaltstack 65536 => 0\n", a);
+    else if (r < 89) out(g, "%s: sigaltstack 65536 => 0\n", a);
+    else if (r < 91) st_setpgid(g, t, a);
     else if (r < 96) st_exit(g, t, a);
     else st_exec(g, t, a);
 }
@@ -572,6 +584,15 @@ static int send_sig(gen *g, int p)
     return n && chance(g, 70) ? c[rn(g, n)] : pool_sig(g);
 }
 
+/* Whether a member of p's own process group may be stopped (a process-directed signal to a
+ * stopped process is taken by whichever thread runs first after SIGCONT). */
+static int group_maybe_stopped(const gen *g, int p)
+{
+    for (int q = 0; q < g->np; q++)
+        if (g->p[q].pgrp == p && !g->p[q].reaped && g->p[q].stopped) return 1;
+    return 0;
+}
+
 static void sh_send(gen *g, int p)
 {
     gproc *P = &g->p[p];
@@ -588,7 +609,7 @@ static void sh_send(gen *g, int p)
         out(g, "shell: %s %s %s%s\n", chance(g, 25) ? "pidfd_send_signal" : "kill", P->name, s, ok0(P));
         sent(g, p, -1, sig);
     }
-    else if (r == 1 && P->pgrp_own) {
+    else if (r == 1 && P->pgrp_own && !group_maybe_stopped(g, p)) {
         out(g, "shell: kill pgrp:%s %s%s\n", P->name, s, ok0(P));
         for (int q = 0; q < g->np; q++)
             if (g->p[q].pgrp == p && !g->p[q].reaped) sent(g, q, -1, sig);
