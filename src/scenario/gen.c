@@ -328,8 +328,10 @@ static uint64_t st_body(gen *g, int idx, char *b, size_t n)
     for (int i = 0; i < items && k + 64 < n; i++) {
         char s[64];
         int r = rn(g, 4);
-        if (r == 0 && idx < 4) {
-            int j = idx + 1 + rn(g, 4);
+        int j = idx + 1 + rn(g, 4);
+        /* never a stop signal: the handler may run in another thread than the one whose call
+         * made it run, and the group stop then races with that call's return */
+        if (r == 0 && idx < 4 && dfl_class(g_pool[j]) != 's') {
             raised |= bit(g_pool[j]);
             sig_text(g_pool[j], s, sizeof s);
             k += (size_t)snprintf(b + k, n - k, "%sraise %s", k ? "; " : "", s);
@@ -396,6 +398,9 @@ static void st_send(gen *g, int t, char *a)
     char s[32], b[48];
     sig_text(sig, s, sizeof s);
     int x = r ? rand_target_thread(g, self) : -1;
+    /* A stop signal to its own process only as raise: if another thread of the process takes it,
+     * the group stop races with the actor's return from its call (0, or blocked until SIGCONT) */
+    if (x >= 0 && g->t[x].proc == self && dfl_class(sig) == 's' && (r == 1 || r == 2 || x != t)) x = -1;
     if (x < 0) {
         sent(g, self, t, sig);
         out(g, "%s: raise %s%s\n", a, s, ok_after(g, self));
