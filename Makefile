@@ -67,8 +67,10 @@ bench: all
 fuzz:
 	./fuzz/run.sh 600
 
-# 50 generated scenarios through tgsig check (root) or tgsig run; not yet part of `make test`:
-# the model and the kernel still disagree on many of them (see the issue notes).
+# The random batch alone: 60 generated scenarios (seeds 1..60; TGS_RANDOM_N / TGS_RANDOM_SEED
+# change that) through tgsig check --no-trace as root, else tgsig run; files and reports in
+# build/random-diff/. `make test` runs the same batch; known disagreements are listed in
+# tests/conformance/divergences.md ("Random batch").
 random-diff: all
 	sh tests/random_diff.sh
 

@@ -5,7 +5,10 @@
 #   2. CLI and golden-output tests (tests/cli/*.sh)
 #   3. the conformance corpus in the simulator (tgsig run: every expect must hold)
 #   4. the conformance corpus against the real kernel (tgsig check), where the machine allows it
-# Set TGS_TEST_QUICK=1 to skip the kernel check and fuzz smoke runs.
+#   5. the random batch: 60 generated scenarios (tests/random_diff.sh), against the kernel as
+#      root, else in the simulator only
+# Set TGS_TEST_QUICK=1 to skip the kernel check and fuzz smoke runs (the random batch then runs in
+# the simulator only).
 cd "$(dirname "$0")/.." || exit 2
 pass=0; fail=0; skip=0; failed=""
 log=build/test-logs; mkdir -p "$log"
@@ -55,7 +58,8 @@ done
 # 3+4. the conformance corpus
 if ls tests/conformance/*/*.tgs >/dev/null 2>&1; then
     # ids listed with a reason under "Model vs kernel" in divergences.md: known divergences
-    known=$(sed -n '/^## Model vs kernel/,/^## /p' tests/conformance/divergences.md | sed -n 's/^- \([a-z0-9-]*\):.*/\1/p')
+    # (and the rnd-NNN ids under "Random batch": minimised disagreements found by generated scenarios)
+    known=$(sed -n '/^## Model vs kernel/,/^## /p; /^## Random batch/,/^## /p' tests/conformance/divergences.md | sed -n 's/^- \([a-z0-9-]*\):.*/\1/p')
     out=$log/corpus-sim.log; : > "$out"
     n=0; nf=0; nk=0
     for f in tests/conformance/*/*.tgs; do
@@ -86,6 +90,26 @@ if ls tests/conformance/*/*.tgs >/dev/null 2>&1; then
         pass=$((pass+kp)); skip=$((skip+ks+kk)); fail=$((fail+kf))
         note "kernel check: $kp agree, $kf differ, $kk known divergences, $ks skipped (see $out)"
     fi
+fi
+
+# 5. the random batch (tests/random_diff.sh): a fixed set of generated scenarios, each one a test;
+#    against the kernel as root (listed divergences count as known), else in the simulator only.
+out=$log/random-batch.log
+if timeout 900 sh tests/random_diff.sh > "$out" 2>&1; then st=0; else st=$?; fi
+grep -E '^(FAIL|KNOWN|UNSTABLE|NOTE|SKIP)' "$out" | head -40
+line=$(grep '^random batch: [0-9]* passed' "$out" | tail -1)
+if [ -n "$line" ]; then
+    rp=$(echo "$line" | sed 's/^random batch: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) known, \([0-9]*\) skipped$/\1/')
+    rf=$(echo "$line" | sed 's/^random batch: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) known, \([0-9]*\) skipped$/\2/')
+    rk=$(echo "$line" | sed 's/^random batch: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) known, \([0-9]*\) skipped$/\3/')
+    rs=$(echo "$line" | sed 's/^random batch: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) known, \([0-9]*\) skipped$/\4/')
+    pass=$((pass+rp)); fail=$((fail+rf)); skip=$((skip+rk+rs))
+    [ "$rf" != 0 ] && failed="$failed random-batch"
+    note "$line (see $out)"
+elif [ $st = 77 ]; then
+    count "random batch" 77 "$(tail -1 "$out")"
+else
+    count "random batch" 1; tail -5 "$out"
 fi
 
 [ -n "$failed" ] && note "failed:$failed"

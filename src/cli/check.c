@@ -17,6 +17,7 @@ typedef struct check_args {
     char **files;
     int nfiles, repeat, json, no_trace;
     long timeout_ms;
+    cli_random rnd;             /* --random N --seed S --keep DIR */
 } check_args;
 
 #define MAX_FAILS 32
@@ -34,7 +35,7 @@ typedef struct scen {
 
 /* ---- arguments ---- */
 
-static int check_option(check_args *a, int argc, char **argv, int *i, long *random_n)
+static int check_option(check_args *a, int argc, char **argv, int *i)
 {
     const char *v = NULL;
     long n;
@@ -49,14 +50,7 @@ static int check_option(check_args *a, int argc, char **argv, int *i, long *rand
         a->timeout_ms = n;
         return 1;
     }
-    if ((m = cli_opt("--random", argc, argv, i, &v)) != 0) {
-        if (m < 0 || cli_num(v, 1, 1000000, random_n)) return cli_usage("check", "--random needs a count"), -1;
-        return 1;
-    }
-    if ((m = cli_opt("--seed", argc, argv, i, &v)) != 0) {
-        if (m < 0 || cli_num(v, 0, 0x7fffffffL, &n)) return cli_usage("check", "--seed needs a number"), -1;
-        return 1;
-    }
+    if ((m = cli_random_option(&a->rnd, "check", 1, argc, argv, i)) != 0) return m;
     if (cli_opt("--json", argc, argv, i, NULL)) { a->json = 1; return 1; }
     if (cli_opt("--no-trace", argc, argv, i, NULL)) { a->no_trace = 1; return 1; }
     return 0;
@@ -65,22 +59,23 @@ static int check_option(check_args *a, int argc, char **argv, int *i, long *rand
 /* 0 ok, 1 --help shown, -1 usage error (printed). */
 static int check_args_parse(int argc, char **argv, check_args *a)
 {
-    long random_n = 0;
     memset(a, 0, sizeof *a);
     a->repeat = 1;
+    a->rnd.seed = 1;
     a->files = calloc((size_t)argc + 1, sizeof *a->files);
     if (!a->files) return cli_usage("check", "out of memory"), -1;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) { help_check(stdout); return 1; }
-        int r = check_option(a, argc, argv, &i, &random_n);
+        int r = check_option(a, argc, argv, &i);
         if (r < 0) return -1;
         if (r > 0) continue;
         if (arg[0] == '-' && arg[1]) return cli_usage("check", "unknown option '%s'", arg), -1;
         a->files[a->nfiles++] = argv[i];
     }
-    if (random_n) return cli_usage("check", "--random is not implemented yet"), -1;
-    if (!a->nfiles) return cli_usage("check", "missing FILE"), -1;
+    if (a->rnd.seed_set && !a->rnd.n) return cli_usage("check", "--seed needs --random"), -1;
+    if (a->rnd.keep && !a->rnd.n) return cli_usage("check", "--keep needs --random"), -1;
+    if (!a->nfiles && !a->rnd.n) return cli_usage("check", "missing FILE (or --random N)"), -1;
     return 0;
 }
 
@@ -123,7 +118,7 @@ static int run_kernel(const check_args *a, scen *s, const sc_file *f, tgs_obs *k
     kr_options ko = { !a->no_trace, (int)a->timeout_ms, 0 };
     for (int r = 0; r < a->repeat; r++) {
         memset(&k[r], 0, sizeof k[r]);
-        if (kr_run(f, &ko, &k[r]) == 0 || strncmp(k[r].error, "skip:", 5)) continue;
+        if (kr_run(f, &ko, &k[r]) == 0 || strncmp(k[r].error, "skip:", 5) != 0) continue;
         const char *why = k[r].error + 5;
         while (*why == ' ') why++;
         s->verdict = V_SKIPPED;
@@ -165,29 +160,29 @@ static void check_scenario(const check_args *a, scen *s, const sc_file *f)
 
 /* ---- output ---- */
 
-static void print_indented(const char *text)
+static void print_indented(FILE *out, const char *text)
 {
     const char *p = text;
     while (*p) {
         const char *nl = strchr(p, '\n');
         int len = nl ? (int)(nl - p) : (int)strlen(p);
-        printf("  %.*s\n", len, p);
+        fprintf(out, "  %.*s\n", len, p);
         p += len + (nl != NULL);
     }
 }
 
-static void print_text(const scen *s)
+static void print_text(FILE *out, const scen *s)
 {
-    printf("%s: %s", s->path, verdict_text[s->verdict]);
-    if (s->verdict == V_SKIPPED || s->verdict == V_ERROR) printf(" (%s)", s->reason);
-    if (s->verdict == V_AGREE && s->allowed) printf(" (the kernel took another outcome the file allows)");
-    printf("\n");
-    if (s->verdict == V_FLAKY) print_indented(s->flaky);
-    if (s->ndiff) print_indented(s->diff);
+    fprintf(out, "%s: %s", s->path, verdict_text[s->verdict]);
+    if (s->verdict == V_SKIPPED || s->verdict == V_ERROR) fprintf(out, " (%s)", s->reason);
+    if (s->verdict == V_AGREE && s->allowed) fprintf(out, " (the kernel took another outcome the file allows)");
+    fprintf(out, "\n");
+    if (s->verdict == V_FLAKY) print_indented(out, s->flaky);
+    if (s->ndiff) print_indented(out, s->diff);
     for (int i = 0; i < s->nfails && i < MAX_FAILS; i++)
-        printf("  %s: %s:%d:%d: expectation failed: %s\n", s->fails[i].side, s->path,
-               s->fails[i].line, s->fails[i].col, s->fails[i].msg);
-    if (s->nfails > MAX_FAILS) printf("  ... %d more expectation failures\n", s->nfails - MAX_FAILS);
+        fprintf(out, "  %s: %s:%d:%d: expectation failed: %s\n", s->fails[i].side, s->path,
+                s->fails[i].line, s->fails[i].col, s->fails[i].msg);
+    if (s->nfails > MAX_FAILS) fprintf(out, "  ... %d more expectation failures\n", s->nfails - MAX_FAILS);
 }
 
 static void json_str(const char *s)
@@ -249,15 +244,14 @@ static void progress(int tty, int i, int n, const char *path)
     fflush(stderr);
 }
 
-/* Parses and checks one file; returns its verdict (V_ERROR for bad input, after printing it). */
-static int check_file(const check_args *a, const char *path, int available, const char *why)
+/* Checks one parsed scenario, prints its report (and writes it to `also` when not NULL and the
+ * scenario did not agree); returns its verdict. */
+static int check_parsed(const check_args *a, const sc_file *f, const char *path, int available,
+                        const char *why, FILE *also)
 {
-    sc_file f;
-    char err[1024];
     scen *s = calloc(1, sizeof *s);
-    if (!s || sc_parse_file(path, &f, err, sizeof err)) {
-        fprintf(stderr, "%s\n", s ? err : "tgsig check: out of memory");
-        free(s);
+    if (!s) {
+        fprintf(stderr, "tgsig check: out of memory\n");
         return -1;
     }
     s->path = path;
@@ -265,16 +259,70 @@ static int check_file(const check_args *a, const char *path, int available, cons
         s->verdict = V_SKIPPED;
         snprintf(s->reason, sizeof s->reason, "%s", why);
     } else {
-        check_scenario(a, s, &f);
+        check_scenario(a, s, f);
     }
     fflush(stderr);
     if (a->json) print_json(s);
-    else print_text(s);
+    else print_text(stdout, s);
     fflush(stdout);
+    if (also && s->verdict != V_AGREE && s->verdict != V_SKIPPED) print_text(also, s);
     int v = s->verdict;
-    sc_free(&f);
     free(s);
     return v;
+}
+
+/* Parses and checks one file; returns its verdict (-1 for bad input, after printing it). */
+static int check_file(const check_args *a, const char *path, int available, const char *why)
+{
+    sc_file f;
+    char err[1024];
+    if (sc_parse_file(path, &f, err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        return -1;
+    }
+    int v = check_parsed(a, &f, path, available, why, NULL);
+    sc_free(&f);
+    return v;
+}
+
+/* Generates, checks and reports scenario i of --random; returns its verdict (-1 on error). With
+ * --keep, a scenario that does not agree also gets DIR/random-<seed>.diff (its report). */
+static int check_random(const check_args *a, long i, int available, const char *why, int tty)
+{
+    sc_file f;
+    char name[4096];
+    if (cli_random_scenario(&a->rnd, "check", i, &f, name, sizeof name)) return -1;
+    progress(tty, (int)i + 1 + a->nfiles, (int)a->rnd.n + a->nfiles, name);
+    FILE *rep = a->rnd.keep ? tmpfile() : NULL;
+    int v = check_parsed(a, &f, name, available, why, rep);
+    progress(tty, 0, 0, NULL);
+    if (rep && ftell(rep) > 0) {
+        FILE *out = cli_random_report(&a->rnd, i, "diff");
+        char buf[4096];
+        size_t k;
+        rewind(rep);
+        while (out && (k = fread(buf, 1, sizeof buf, rep)) > 0) fwrite(buf, 1, k, out);
+        if (!out || fclose(out)) fprintf(stderr, "tgsig check: cannot write the report of %s\n", name);
+    }
+    if (rep) fclose(rep);
+    sc_free(&f);
+    return v;
+}
+
+/* The seeds of the generated scenarios that did not agree, and how to replay one. */
+static void print_random_summary(const check_args *a, const long *bad, int nbad)
+{
+    if (a->json) return;
+    printf("random: %ld scenarios, seeds %ld..%ld", a->rnd.n, a->rnd.seed, a->rnd.seed + a->rnd.n - 1);
+    if (!nbad) {
+        printf("\n");
+        return;
+    }
+    printf("; not agreeing:");
+    for (int i = 0; i < nbad; i++) printf(" %ld", bad[i]);
+    printf("\nreplay one: tgsig check --random 1 --seed %ld", bad[0]);
+    if (a->rnd.keep) printf(", or tgsig check %s/random-%ld.tgs (its report: random-%ld.diff)", a->rnd.keep, bad[0], bad[0]);
+    printf("\n");
 }
 
 int cmd_check(int argc, char **argv)
@@ -282,19 +330,31 @@ int cmd_check(int argc, char **argv)
     check_args a;
     int r = check_args_parse(argc, argv, &a);
     if (r) { free(a.files); return r > 0 ? EXIT_OK : EXIT_USAGE; }
+    if (a.rnd.n && cli_random_begin(&a.rnd, "check")) { free(a.files); return EXIT_USAGE; }
     char why[512] = "";
     int available = kr_available(why, sizeof why);
     if (!available && !why[0]) snprintf(why, sizeof why, "the real kernel cannot be used here");
     int n[V__COUNT] = { 0 }, bad = 0;
     int tty = !a.json && isatty(2);
     for (int i = 0; i < a.nfiles; i++) {
-        progress(tty, i + 1, a.nfiles, a.files[i]);
+        progress(tty, i + 1, a.nfiles + (int)a.rnd.n, a.files[i]);
         int v = check_file(&a, a.files[i], available, why);
         progress(tty, 0, 0, NULL);
         if (v < 0) bad++;
         else n[v]++;
     }
+    long *differ = a.rnd.n ? calloc((size_t)a.rnd.n, sizeof *differ) : NULL;
+    int ndiffer = 0;
+    if (a.rnd.n && !differ) { fprintf(stderr, "tgsig check: out of memory\n"); bad++; }
+    for (long i = 0; differ && i < a.rnd.n; i++) {
+        int v = check_random(&a, i, available, why, tty);
+        if (v < 0) { bad++; break; }
+        n[v]++;
+        if (v != V_AGREE && v != V_SKIPPED) differ[ndiffer++] = a.rnd.seed + i;
+    }
+    if (a.rnd.n) print_random_summary(&a, differ, ndiffer);
     print_summary(&a, n);
+    free(differ);
     free(a.files);
     if (bad || n[V_ERROR]) return EXIT_USAGE;
     return n[V_DIFFER] || n[V_FAILED] || n[V_FLAKY] ? EXIT_FAIL : EXIT_OK;

@@ -27,4 +27,18 @@ int cli_opt(const char *name, int argc, char **argv, int *i, const char **val);
 /* A decimal (or 0x hex) number in [min, max]; 0 on success, -1 otherwise. */
 int cli_num(const char *s, long min, long max, long *out);
 
+/* Generated scenarios (random.c): --random N [--seed S] [--keep DIR]. */
+#define CLI_RANDOM_MAX 1000000
+typedef struct sc_file sc_file;
+typedef struct cli_random {
+    long n;                    /* 0 = no --random */
+    long seed;                 /* the first generator seed (default 1) */
+    int seed_set;
+    const char *keep;          /* --keep DIR, or NULL */
+} cli_random;
+int cli_random_option(cli_random *r, const char *cmd, int seed_too, int argc, char **argv, int *i);
+int cli_random_begin(const cli_random *r, const char *cmd);       /* makes DIR; -1 (printed) */
+int cli_random_scenario(const cli_random *r, const char *cmd, long i, sc_file *f, char *name, size_t namelen);
+FILE *cli_random_report(const cli_random *r, long i, const char *ext);  /* NULL without --keep */
+
 #endif

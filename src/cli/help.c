@@ -26,6 +26,7 @@ void help_main(FILE *out)
 void help_run(FILE *out)
 {
     fputs("usage: tgsig run FILE [options]\n"
+          "       tgsig run --random N [--seed S] [--keep DIR]\n"
           "\n"
           "Run the scenario FILE in the deterministic simulator. Prints the trace (kernel\n"
           "tracepoint text), then checks every expect line in file order. Only failed\n"
@@ -42,6 +43,10 @@ void help_run(FILE *out)
           "               step (step), the setup and the last step (end), or never (off);\n"
           "               default auto: every (for 20000 calls, then step) for scenarios of\n"
           "               up to 256 threads and 1000 steps, else end\n"
+          "  --random N   instead of FILE: N generated scenarios, from generator seeds S..S+N-1\n"
+          "               (--seed S, default 1; the simulator then uses seed 1); no trace, one\n"
+          "               line each (random-SEED: ok | FAILED | error) and a summary line\n"
+          "  --keep DIR   with --random: also write each scenario to DIR/random-SEED.tgs\n"
           "  -h, --help   this help\n"
           "\n"
           "The expectation report goes to standard output, or to standard error when a jsonl or\n"
@@ -53,6 +58,7 @@ void help_run(FILE *out)
 void help_check(FILE *out)
 {
     fputs("usage: tgsig check FILE... [options]\n"
+          "       tgsig check --random N [--seed S] [--keep DIR] [options]\n"
           "\n"
           "Run each scenario in the simulator and on this machine's real kernel (real processes,\n"
           "threads and raw syscalls; /proc; tracefs when root), compare what each observed, and\n"
@@ -71,7 +77,13 @@ void help_check(FILE *out)
           "  --json           one JSON object per scenario (and a final summary object)\n"
           "  --no-trace       do not use tracefs (signal_deliver / exit order unobserved)\n"
           "  --timeout MS     kernel settle timeout per step in ms (default 3000)\n"
-          "  --random N --seed S   generated scenarios (not implemented yet)\n"
+          "  --random N       also check N generated scenarios: generator seeds S..S+N-1,\n"
+          "                   named random-SEED (replay one: --random 1 --seed SEED); a line\n"
+          "                   'random: ...' lists the seeds that did not agree\n"
+          "  --seed S         the first generator seed of --random (default 1)\n"
+          "  --keep DIR       write each generated scenario to DIR/random-SEED.tgs (it is then\n"
+          "                   named by that path), and the report of each one that did not\n"
+          "                   agree to DIR/random-SEED.diff\n"
           "  -h, --help       this help\n"
           "\n"
           "exit status: 0 all agree (or skipped); 1 a disagreement, flaky result or failed\n"

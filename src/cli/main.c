@@ -21,7 +21,7 @@ int cli_opt(const char *name, int argc, char **argv, int *i, const char **val)
 {
     const char *a = argv[*i];
     size_t n = strlen(name);
-    if (strncmp(a, name, n)) return 0;
+    if (strncmp(a, name, n) != 0) return 0;
     if (!val) return a[n] == 0;
     if (a[n] == '=') { *val = a + n + 1; return 1; }
     if (a[n] != 0) return 0;

@@ -43,6 +43,9 @@ typedef struct gproc {
     int pgrp;               /* index of its group's leader proc, -1 = the shell's group */
     int dead, doomed, stopped, reaped, exited_code, killed;
     int nopen;
+    int stop_thread;        /* while maybe-stopped: the one thread thread-directed sends may go
+                               to (-1 none yet): after SIGCONT the woken threads race, so at most
+                               one of them may have a signal to take */
     unsigned char disp[65];
     uint64_t body[65];      /* signals a handler body raises */
     uint64_t pend;          /* signals that may be pending somewhere in the process */
@@ -58,6 +61,7 @@ typedef struct gen {
     gthr t[G_MAXT];
     int nt;
     int nforks, nclones;
+    int uid;                /* the real/effective/saved uid of every process but the shell */
 } gen;
 
 /* ---- output and randomness ---- */
@@ -151,9 +155,10 @@ static void doom(gen *g, int p)
 {
     if (g->p[p].doomed) return;
     g->p[p].doomed = 1;
-    /* a stopped process in a group that may become orphaned may get SIGHUP */
+    /* a stopped process in a group that may become orphaned may get SIGHUP: its own group, or
+     * any group of its own (a death can cut a group's last link to its session) */
     for (int q = 0; q < g->np; q++)
-        if (q != p && g->p[q].stopped && g->p[q].pgrp == g->p[p].pgrp) doom(g, q);
+        if (q != p && g->p[q].stopped && (g->p[q].pgrp == g->p[p].pgrp || g->p[q].pgrp >= 0)) doom(g, q);
 }
 
 static int live_threads(const gen *g, int p)
@@ -189,6 +194,7 @@ static void sent(gen *g, int p, int t, int sig)
     if (P->dead || sig <= 0) return;
     if (sig == 18) {
         P->stopped = 0;
+        P->stop_thread = -1;
         P->pend &= ~(bit(19) | bit(20) | bit(21) | bit(22));
         return;
     }
@@ -247,6 +253,7 @@ static int add_proc(gen *g, const char *name, int parent)
     memset(P, 0, sizeof *P);
     snprintf(P->name, sizeof P->name, "%s", name);
     P->parent = parent;
+    P->stop_thread = -1;
     P->pgrp = parent >= 0 ? g->p[parent].pgrp : -1;
     return g->np++;
 }
@@ -261,12 +268,12 @@ static void gen_world(gen *g)
         char name[16];
         snprintf(name, sizeof name, "p%d", i);
         int p = add_proc(g, name, -1);
-        /* own process groups (pgrp=itself) are off until the simulator and the kernel runner
-         * honour them: today both leave such a process in its parent's group */
+        /* `pgrp=` its own name is off: the simulator and the kernel runner both leave such a
+         * process in its parent's group (rnd-010); own groups come from `setpgid` steps */
         int own = G_OWN_PGRP && chance(g, 30);
         g->p[p].pgrp_own = own;
         g->p[p].pgrp = own ? p : -1;
-        out(g, "process %s parent=shell uid=4242 euid=4242 suid=4242%s%s\n", name,
+        out(g, "process %s parent=shell uid=%d euid=%d suid=%d%s%s\n", name, g->uid, g->uid, g->uid,
             own ? " pgrp=" : "", own ? name : "");
         int nt = 1 + rn(g, 3);
         for (int k = 0; k < nt; k++) {
@@ -280,7 +287,7 @@ static void gen_world(gen *g)
         int parent = rn(g, nprocs);
         int p = add_proc(g, "k0", parent);
         add_thread(g, p, "main", 0);
-        out(g, "process k0 parent=%s uid=4242 euid=4242 suid=4242\n", g->p[parent].name);
+        out(g, "process k0 parent=%s uid=%d euid=%d suid=%d\n", g->p[parent].name, g->uid, g->uid, g->uid);
     }
     g->nforks = 1;
     out(g, "\n");
@@ -321,8 +328,10 @@ static uint64_t st_body(gen *g, int idx, char *b, size_t n)
     for (int i = 0; i < items && k + 64 < n; i++) {
         char s[64];
         int r = rn(g, 4);
-        if (r == 0 && idx < 4) {
-            int j = idx + 1 + rn(g, 4);
+        int j = idx + 1 + rn(g, 4);
+        /* never a stop signal: the handler may run in another thread than the one whose call
+         * made it run, and the group stop then races with that call's return */
+        if (r == 0 && idx < 4 && dfl_class(g_pool[j]) != 's') {
             raised |= bit(g_pool[j]);
             sig_text(g_pool[j], s, sizeof s);
             k += (size_t)snprintf(b + k, n - k, "%sraise %s", k ? "; " : "", s);
@@ -343,6 +352,8 @@ static const char *rand_flags(gen *g, int sig, int *resethand)
     int k = rn(g, 7);
     if (k == 6 && sig >= 32) k = 0;       /* NODEFER on a queued RT signal could nest deeply */
     *resethand = k == 5;
+    if (sig == 17 && k == 0 && chance(g, 50))  /* SIGCHLD: the parent-side flags */
+        return chance(g, 70) ? " flags=SA_NOCLDSTOP" : " flags=SA_NOCLDWAIT";
     return f[k];
 }
 
@@ -387,6 +398,9 @@ static void st_send(gen *g, int t, char *a)
     char s[32], b[48];
     sig_text(sig, s, sizeof s);
     int x = r ? rand_target_thread(g, self) : -1;
+    /* A stop signal to its own process only as raise: if another thread of the process takes it,
+     * the group stop races with the actor's return from its call (0, or blocked until SIGCONT) */
+    if (x >= 0 && g->t[x].proc == self && dfl_class(sig) == 's' && (r == 1 || r == 2 || x != t)) x = -1;
     if (x < 0) {
         sent(g, self, t, sig);
         out(g, "%s: raise %s%s\n", a, s, ok_after(g, self));
@@ -506,6 +520,16 @@ static void st_exec(gen *g, int t, char *a)
     reeval(g, T->proc);
 }
 
+/* setpgid(0, 0): the actor's process leads a process group of its own from now on (children
+ * forked later join it), which the shell then reaches with kill pgrp:. */
+static void st_setpgid(gen *g, int t, char *a)
+{
+    int p = g->t[t].proc;
+    out(g, "%s: setpgid%s\n", a, ok_after(g, p));
+    g->p[p].pgrp_own = 1;
+    g->p[p].pgrp = p;
+}
+
 static void app_step(gen *g, int t)
 {
     char a[48];
@@ -519,7 +543,8 @@ static void app_step(gen *g, int t)
     else if (r < 79) st_clone(g, t, a);
     else if (r < 83) st_fork(g, t, a);
     else if (r < 87) st_wait_child(g, t, a);
-    else if (r < 91) out(g, "%s: sigaltstack 65536 => 0\n", a);
+    else if (r < 89) out(g, "%s: sigaltstack 65536 => 0\n", a);
+    else if (r < 91) st_setpgid(g, t, a);
     else if (r < 96) st_exit(g, t, a);
     else st_exec(g, t, a);
 }
@@ -564,6 +589,15 @@ static int send_sig(gen *g, int p)
     return n && chance(g, 70) ? c[rn(g, n)] : pool_sig(g);
 }
 
+/* Whether a member of p's own process group may be stopped (a process-directed signal to a
+ * stopped process is taken by whichever thread runs first after SIGCONT). */
+static int group_maybe_stopped(const gen *g, int p)
+{
+    for (int q = 0; q < g->np; q++)
+        if (g->p[q].pgrp == p && !g->p[q].reaped && g->p[q].stopped) return 1;
+    return 0;
+}
+
 static void sh_send(gen *g, int p)
 {
     gproc *P = &g->p[p];
@@ -572,8 +606,15 @@ static void sh_send(gen *g, int p)
     sig_text(sig, s, sizeof s);
     if (P->stopped && r < 3) r = 3;           /* process-directed: a woken thread race */
     int x = pick_thread_of(g, p);
-    if (x < 0 || r == 0) { out(g, "shell: kill %s %s%s\n", P->name, s, ok0(P)); sent(g, p, -1, sig); }
-    else if (r == 1 && P->pgrp_own) {
+    if (P->stopped && x >= 0) {               /* thread-directed: always the same thread */
+        if (P->stop_thread >= 0 && g->t[P->stop_thread].alive) x = P->stop_thread;
+        else P->stop_thread = x;
+    }
+    if (x < 0 || r == 0) {
+        out(g, "shell: %s %s %s%s\n", chance(g, 25) ? "pidfd_send_signal" : "kill", P->name, s, ok0(P));
+        sent(g, p, -1, sig);
+    }
+    else if (r == 1 && P->pgrp_own && !group_maybe_stopped(g, p)) {
         out(g, "shell: kill pgrp:%s %s%s\n", P->name, s, ok0(P));
         for (int q = 0; q < g->np; q++)
             if (g->p[q].pgrp == p && !g->p[q].reaped) sent(g, q, -1, sig);
@@ -581,8 +622,11 @@ static void sh_send(gen *g, int p)
         out(g, "shell: sigqueue %s %s value=%d%s\n", P->name, s, rn(g, 100000), ok0(P));
         sent(g, p, -1, sig);
     } else {
-        static const char *how[] = { "tgkill", "tkill", "sigqueue" };
-        out(g, "shell: %s %s %s\n", how[rn(g, 3)], tname(g, x, b, sizeof b), s);
+        /* sigqueue PROC.THREAD is rt_sigqueueinfo(tid): process-directed (that thread first),
+         * so never to a stopped process: after SIGCONT the woken threads race for it */
+        static const char *how[] = { "tgkill", "tkill", "pidfd_send_signal", "sigqueue" };
+        int h = rn(g, P->stopped ? 3 : 4);
+        out(g, "shell: %s %s %s%s\n", how[h], tname(g, x, b, sizeof b), s, h == 2 ? " scope=thread" : "");
         sent(g, p, x, sig);
     }
 }
@@ -591,27 +635,34 @@ static void sh_write(gen *g)
 {
     char b[48];
     for (int i = 0; i < g->nt; i++) {
-        if (!g->t[i].in_read || !g->t[i].alive || g->p[g->t[i].proc].stopped) continue;
+        const gproc *P = &g->p[g->t[i].proc];
+        /* not to a process that may have died: what `write` does then is not defined (rnd-007) */
+        if (!g->t[i].in_read || !g->t[i].alive || P->stopped || P->doomed || P->dead) continue;
         out(g, "shell: write %s\n", tname(g, i, b, sizeof b));
         g->t[i].in_read = 0;
         return;
     }
-    out(g, "shell: settle\n");
+    out(g, "settle\n");
 }
 
 static void sh_wait(gen *g, int p)
 {
     gproc *P = &g->p[p];
     if (P->parent != -1) { sh_write(g); return; }
-    out(g, "shell: wait %s opts=WNOHANG%s%s\n", P->name, chance(g, 50) ? ",WUNTRACED" : "",
-        chance(g, 50) ? ",WCONTINUED" : "");
+    if (chance(g, 30))
+        out(g, "shell: waitid %s opts=WEXITED,WNOHANG%s%s\n", P->name, chance(g, 50) ? ",WSTOPPED" : "",
+            chance(g, 50) ? ",WCONTINUED" : "");
+    else
+        out(g, "shell: wait %s opts=WNOHANG%s%s\n", P->name, chance(g, 50) ? ",WUNTRACED" : "",
+            chance(g, 50) ? ",WCONTINUED" : "");
     if (P->dead || P->doomed) P->reaped = 1;      /* maybe */
 }
 
 static void shell_step(gen *g)
 {
-    int p = pick_proc(g, 0);
-    if (p < 0) { out(g, "shell: settle\n"); return; }
+    int p = chance(g, 85) ? pick_proc(g, 1) : -1;    /* mostly a process that may be alive */
+    if (p < 0) p = pick_proc(g, 0);
+    if (p < 0) { out(g, "settle\n"); return; }
     int r = rn(g, 100);
     if (r < 50) sh_send(g, p);
     else if (r < 70) sh_special(g, p);
@@ -621,7 +672,7 @@ static void shell_step(gen *g)
         int t = pick_thread_of(g, p);
         char b[48];
         if (t >= 0) out(g, "status %s\n", tname(g, t, b, sizeof b));
-        else out(g, "shell: settle\n");
+        else out(g, "settle\n");
     }
 }
 
@@ -637,6 +688,15 @@ static void gen_tail(gen *g)
         if (!g->p[p].doomed && !g->p[p].dead) out(g, "expect %s alive\n", g->p[p].name);
 }
 
+/* SigQ in /proc status is the count of the whole (user namespace, real uid) on the machine, so
+ * two scenarios running at once under the same uid (another `tgsig check`, or the corpus, which
+ * uses 4242) see each other's queued signals. Each seed gets its own uid, 20000..59999, so runs
+ * of different seeds never share a count; the kernel runner's baseline probes catch the rest. */
+static int gen_uid(unsigned long seed)
+{
+    return 20000 + (int)(seed % 40000);
+}
+
 int sc_generate(unsigned long seed, char *buf, size_t len)
 {
     gen g;
@@ -645,6 +705,7 @@ int sc_generate(unsigned long seed, char *buf, size_t len)
     g.s = (uint64_t)seed * 0x2545f4914f6cdd1dULL + 0x1234567ULL;
     g.buf = buf;
     g.len = len;
+    g.uid = gen_uid(seed);
     buf[0] = 0;
     out(&g, "# random-%lu: generated by sc_generate (tgsig check --random)\n", seed);
     gen_world(&g);

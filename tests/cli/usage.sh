@@ -36,7 +36,14 @@ expect 2 err "--format needs" -- $T run --format svg x.tgs
 expect 2 err "--seed needs" -- $T run --seed banana x.tgs
 expect 2 err "--repeat needs" -- $T check --repeat 0 x.tgs
 expect 2 err "--timeout needs" -- $T check --timeout
-expect 2 err "not implemented yet" -- $T check --random 5 --seed 1
+expect 2 err "--random needs a count" -- $T check --random 0
+expect 2 err "--random needs a count" -- $T run --random x
+expect 2 err "--seed needs --random" -- $T check --seed 1 x.tgs
+expect 2 err "--keep needs --random" -- $T check --keep "$tmp/k" x.tgs
+expect 2 err "--keep needs --random" -- $T run --keep "$tmp/k" x.tgs
+expect 2 err "--random takes no FILE" -- $T run --random 2 x.tgs
+expect 2 err "--random prints no trace" -- $T run --random 2 --format jsonl
+expect 2 err "--keep needs a directory" -- $T check --random 1 --keep
 
 # help and version
 expect 0 out "usage: tgsig COMMAND" -- $T --help
