@@ -74,7 +74,11 @@ static void note_wait(int idx, int step, int pid, int status, int code, int reap
     int p = kr_proc_of_pid(kr_g, kr_g->th[idx].level, pid);
     kr_tls_other = p;
     if (p >= 0 && reaped) {
-        kr_g->pr[p].wait_status = status;
+        /* waitid reports (si_code, si_status), the end state wants a wait4 status word
+         * (random find rnd-009: exit 172 read as "dumped SIGRTMIN+12") */
+        int ws = code == CLD_EXITED ? (status & 0xff) << 8 : code == CLD_KILLED ? (status & 0x7f)
+               : code == CLD_DUMPED ? (status & 0x7f) | 0x80 : status;
+        kr_g->pr[p].wait_status = ws;
         kr_g->pr[p].has_status = 1;
         __atomic_store_n(&kr_g->pr[p].reaped, 1, __ATOMIC_SEQ_CST);
     }
