@@ -102,11 +102,24 @@ static char poll_thread(int t)
     if (__atomic_load_n(&s->gone, __ATOMIC_SEQ_CST)) { note_exit(t); return 'G'; }
     if (!s->configured) configure(t);
     if (!g_pidfd[kr_g->f.threads[t].proc]) track_proc(kr_g->f.threads[t].proc);
-    char st = kr_thread_state(s->ns_tgid[0], s->tid);
-    if (st == 0 && __atomic_load_n(&s->phase, __ATOMIC_SEQ_CST) == KP_EXEC
+    /* The phase first, then the tid: a thread that exec'd re-registers its new tid (the
+       leader's) before it leaves KP_EXEC, so a state read with the old tid while the phase
+       said KP_EXEC, or with a tid that has changed since, is a thread mid-exec, not gone. */
+    int ph = __atomic_load_n(&s->phase, __ATOMIC_SEQ_CST);
+    int tid = __atomic_load_n(&s->tid, __ATOMIC_SEQ_CST);
+    char st = kr_thread_state(s->ns_tgid[0], tid);
+    if (st == 0 && (ph == KP_EXEC || __atomic_load_n(&s->tid, __ATOMIC_SEQ_CST) != tid)
         && kr_thread_state(s->ns_tgid[0], 0) != 0)
         return 'E';
-    if (st == 0) { s->gone = 1; st = 'G'; }
+    if (st == 0) {              /* gone is for good: make sure (de_thread swaps pids under RCU) */
+        kr_sleep_us(200);
+        if ((__atomic_load_n(&s->phase, __ATOMIC_SEQ_CST) == KP_EXEC
+             && kr_thread_state(s->ns_tgid[0], 0) != 0)
+            || kr_thread_state(s->ns_tgid[0], __atomic_load_n(&s->tid, __ATOMIC_SEQ_CST)) != 0)
+            return 'E';         /* look again at the next poll */
+        s->gone = 1;
+        st = 'G';
+    }
     if (st == 'Z' || st == 'X') note_exit(t);
     return st;
 }

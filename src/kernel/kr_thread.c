@@ -38,7 +38,7 @@ static void fill_ids(int idx, int proc)
         s->ns_tid[l] = nt[base + l];
         s->ns_tgid[l] = ng[base + l];
     }
-    s->tid = tid;
+    __atomic_store_n(&s->tid, tid, __ATOMIC_SEQ_CST);   /* before kr_register leaves KP_EXEC */
     if (!s->orig_tid) s->orig_tid = tid;
     if (tid == tgid && !kr_g->pr[proc].pid) {
         unsigned long long st = 0;
