@@ -425,6 +425,8 @@ static int add_result_expect(ps *p, const sc_step *st, int col)
     if (!ne) { free(c); return -1; }
     p->f->expects = ne;
     ne[p->f->n_expects++] = (sc_expect){ p->f->n_steps, 1, c, { p->line, col } };
+    /* c is now owned by the expects array (sc_free frees it) */
+    // cppcheck-suppress memleak
     return 0;
 }
 
