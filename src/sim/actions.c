@@ -188,7 +188,7 @@ static long do_altstack(sim *s, int t, const sc_action *a)
 static int fault_code(int sig)
 {
     switch (sig) {
-    case 4: return 2;           /* SIGILL: ILL_ILLOPN */
+    case 4:                     /* SIGILL: ILL_ILLOPN */
     case 7: return 2;           /* SIGBUS: BUS_ADRERR */
     default: return 1;          /* SEGV_MAPERR, FPE_INTDIV, TRAP_BRKPT */
     }

@@ -217,11 +217,19 @@ static void status_obs(sim *s, int t, int step, const tgs_task_info *ti, char le
     e->st.cgt = ti->caught;
 }
 
-static void patch_idle_state(char *buf)
+/* An idle simulated thread sleeps in user space (say in a read): "R (running)" becomes
+ * "S (sleeping)", one byte longer, so the rest of the text moves up by one (the newline was
+ * overwritten before). */
+static void patch_idle_state(char *buf, size_t size)
 {
-    char *p = strstr(buf, "State:\tR (running)");
-    if (p)
-        memcpy(p, "State:\tS (sleeping)", 19);
+    static const char from[] = "State:\tR (running)", to[] = "State:\tS (sleeping)";
+    char *p = strstr(buf, from);
+    size_t len = strlen(buf);
+    if (!p || len + 2 > size)
+        return;
+    char *rest = p + sizeof from - 1;
+    memmove(rest + 1, rest, len - (size_t)(rest - buf) + 1);
+    memcpy(p, to, sizeof to - 1);
 }
 
 void sim_status(sim *s, int t, int step)
@@ -240,7 +248,7 @@ void sim_status(sim *s, int t, int step)
     }
     char letter = end_letter(s, t);
     if (s->th[t].state == TS_IDLE)
-        patch_idle_state(buf);
+        patch_idle_state(buf, sizeof(buf));
     if (s->emit) {
         out_text(s, head);
         size_t len = strlen(buf);
